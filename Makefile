@@ -1,0 +1,128 @@
+# deploykit: small Unix filters in C for deploying containers to AWS.
+# make            build every tool into build/bin (build-san/bin with SANITIZE=1)
+# make check      build, lint the man pages, run every test
+# make bench      benchmarks against the tools users would otherwise run
+# make install    PREFIX=/usr/local DESTDIR=...
+
+include config.mk
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+# Objects reached through pattern chains are kept, not deleted as intermediate.
+.SECONDARY:
+
+CPPFLAGS += -Ilib -Itools -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-DDK_VERSION='"$(VERSION)"'
+ALL_CFLAGS = -std=c11 $(OPT) $(WARNINGS) $(WERROR) $(SANFLAGS) \
+	$(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+# Quiet by default; V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+
+TOOLS = sigv4-curl
+MAN1 = $(TOOLS:%=man/%.1)
+MK_FILES = $(wildcard mk/*.mk)
+WORKFLOW_FILES = $(wildcard workflows/*.yaml)
+
+LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi
+LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
+LIB_A = $(O)/lib/libdeploykit.a
+CLI_OBJ = $(O)/tools/cli.o
+
+# Per-tool objects and link libraries: each tool links only what it uses.
+AWS_LIBS = $(CURL_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) $(CRYPTO_LIBS)
+LIBS_sigv4-curl = $(AWS_LIBS)
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+LIBS_unit = $(CURL_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) $(CRYPTO_LIBS)
+
+BIN = $(O)/bin
+TOOL_BINS = $(TOOLS:%=$(BIN)/%)
+UNIT_BINS = $(UNIT_TESTS:%=$(O)/tests/%)
+TEST_AIDS = $(patsubst tests/aids/%.c,$(O)/tests/%,$(wildcard tests/aids/*.c))
+
+.PHONY: all check unit-test lint-man lint-c bench install uninstall clean
+all: $(TOOL_BINS)
+
+$(O)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/tests/%.o: tests/aids/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(LIB_OBJ)
+
+.SECONDEXPANSION:
+$(BIN)/%: $(O)/tools/%.o $$(OBJS_$$*) $(CLI_OBJ) $(LIB_A)
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(OBJS_$*) $(CLI_OBJ) $(LIB_A) $(LIBS_$*)
+
+$(O)/tests/test_%: $(O)/tests/test_%.o $(LIB_A)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS_unit)
+
+$(TEST_AIDS): $(O)/tests/%: $(O)/tests/%.o $(LIB_A)
+	$(say) LD $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS_unit)
+
+check: all $(UNIT_BINS) $(TEST_AIDS) lint-man lint-c
+	$(Q)DK_BUILD=$(O) tests/run
+
+unit-test: $(UNIT_BINS)
+	DK_BUILD=$(O) tests/run --unit-only
+
+lint-man:
+	$(Q)mandoc -Tlint -W warning $(MAN1)
+
+# The other compiler's warnings too: gcc builds, clang checks (or the reverse).
+LINT_CC = $(if $(findstring clang,$(CC)),gcc,clang)
+lint-c:
+	$(say) LINT "$(LINT_CC) -fsyntax-only"
+	$(Q)$(LINT_CC) -fsyntax-only -std=c11 $(CPPFLAGS) $(WARNINGS) -Werror \
+	    $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) \
+	    lib/*.c tools/*.c $(wildcard tests/unit/*.c tests/aids/*.c)
+
+bench: all
+	DK_BUILD=$(O) tests/bench/run
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/mk $(DESTDIR)$(DATADIR)/workflows
+	cp -f $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MK_FILES),cp -f $(MK_FILES) $(DESTDIR)$(DATADIR)/mk/)
+	$(if $(WORKFLOW_FILES),cp -f $(WORKFLOW_FILES) $(DESTDIR)$(DATADIR)/workflows/)
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san
+
+-include $(wildcard $(O)/*/*.d)

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Time commands side by side: wall time and peak RSS, medians of N runs.
+
+usage: compare.py RUNS LABEL -- CMD... [ ::: LABEL -- CMD... ]...
+The first command is the reference; each row shows its ratios to it.
+Every run must exit 0 (a failing command is not a benchmark).  Runs are
+interleaved so that drift of the machine hits all commands alike.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit(f"compare.py: {' '.join(cmd)}: exit {p.returncode}: {err.strip()}")
+    return wall, ru.ru_maxrss / 1024.0  # KiB -> MiB
+
+
+def main():
+    runs = int(sys.argv[1])
+    groups, cur = [], None
+    args = sys.argv[2:]
+    while args:
+        label = args.pop(0)
+        assert args.pop(0) == "--"
+        cmd = []
+        while args and args[0] != ":::":
+            cmd.append(args.pop(0))
+        if args:
+            args.pop(0)
+        groups.append((label, cmd))
+    results = {label: ([], []) for label, _ in groups}
+    for label, cmd in groups:  # warm-up: page cache, first connection
+        run_once(cmd)
+    for _ in range(runs):
+        for label, cmd in groups:
+            w, r = run_once(cmd)
+            results[label][0].append(w)
+            results[label][1].append(r)
+    ref = groups[0][0]
+    rw = statistics.median(results[ref][0])
+    print(f"{'command':<28} {'median wall':>12} {'peak RSS':>10} {'wall / ' + ref:>22}")
+    for label, _ in groups:
+        w = statistics.median(results[label][0])
+        r = max(results[label][1])
+        print(f"{label:<28} {w * 1000:>9.1f} ms {r:>7.1f} MiB {w / rw:>21.2f}x")
+
+
+if __name__ == "__main__":
+    main()

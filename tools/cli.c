@@ -1,0 +1,139 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *progname = "deploykit";
+
+void
+cli_init(const char *name)
+{
+	progname = name;
+}
+
+const char *
+cli_name(void)
+{
+	return progname;
+}
+
+static void __attribute__((format(printf, 1, 0)))
+cli_vwarn(const char *fmt, va_list ap)
+{
+	char	 line[1024];
+	char	*p;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* One problem, one line, whatever the message was built from. */
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	fprintf(stderr, "%s: %s\n", progname, line);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	cli_vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_die(int code, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	cli_vwarn(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void
+cli_die_err(const struct dkerr *err)
+{
+	cli_die(dkerr_exit(err->kind), "%s",
+	    err->msg[0] ? err->msg : "failed for an unknown reason");
+}
+
+void
+cli_version(void)
+{
+	printf("%s (deploykit) %s\n", progname, DK_VERSION);
+	exit(cli_finish(0));
+}
+
+int
+cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	unsigned long	 v;
+	char		*end;
+
+	if (s == NULL || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+cli_parse_duration(const char *s, unsigned long max, unsigned long *out)
+{
+	char		 num[32];
+	size_t		 n;
+	unsigned long	 v, mult = 1;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 's':
+		num[--n] = '\0';
+		break;
+	case 'm':
+		mult = 60;
+		num[--n] = '\0';
+		break;
+	case 'h':
+		mult = 3600;
+		num[--n] = '\0';
+		break;
+	}
+	if (cli_parse_ulong(num, 0, max, &v) == -1 || v > max / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+void
+cli_trace(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "%s: %s\n", progname, line);
+}
+
+int
+cli_finish(int status)
+{
+	int	 bad;
+
+	bad = fflush(stdout) == EOF || ferror(stdout);
+	if (fclose(stdout) == EOF)
+		bad = 1;
+	if (bad) {
+		cli_warn("stdout: %s", strerror(errno ? errno : EIO));
+		return status ? status : DK_EXIT_NOANSWER;
+	}
+	return status;
+}

@@ -1,0 +1,48 @@
+/*
+ * cli: what every tool's main() shares, and only main() uses: diagnostics
+ * ("tool: message" on stderr, one line each), the bounded number and
+ * duration parsers, --version, the trace printer for --verbose, and the
+ * check of stdout at exit.  This is the one place that prints and exits;
+ * lib/ does neither.
+ */
+#ifndef DK_CLI_H
+#define DK_CLI_H
+
+#include "dkerr.h"
+
+/* Set the name used in messages (the tool's name, not argv[0]'s path). */
+void	cli_init(const char *);
+const char *cli_name(void);
+
+/* "tool: message" to stderr.  cli_die() exits with the code given. */
+void	cli_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	cli_die(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Report a lib/ error and exit with the code its kind maps to. */
+void	cli_die_err(const struct dkerr *) __attribute__((noreturn));
+
+/* Print "tool (deploykit) VERSION" to stdout and exit 0. */
+void	cli_version(void) __attribute__((noreturn));
+
+/*
+ * Parse a decimal number in [min, max]: 0, or -1 (not a number, trailing
+ * junk, out of range).  No sign, no leading space, no base prefixes.
+ */
+int	cli_parse_ulong(const char *, unsigned long min, unsigned long max,
+	    unsigned long *);
+
+/* Parse "90", "90s", "15m", "1h" into seconds, at most max: 0 or -1. */
+int	cli_parse_duration(const char *, unsigned long max, unsigned long *);
+
+/* http trace callback: the line to stderr as "tool: line". */
+void	cli_trace(void *, const char *);
+
+/*
+ * Flush and close stdout.  Returns status unchanged when that worked, else
+ * warns ("stdout: ...") and returns DK_EXIT_NOANSWER so that a result lost to
+ * EPIPE or ENOSPC is never a silent success.  Use: return cli_finish(rc);
+ */
+int	cli_finish(int status);
+
+#endif
