@@ -163,6 +163,7 @@ lower(char *s)
 
 /* --- storage ------------------------------------------------------------ */
 
+/* A section of one file by kind and name, or NULL. */
 static const struct awsconf_section *
 find_section(const struct awsconf *conf, enum origin origin,
     enum awsconf_kind kind, const char *name)
@@ -320,12 +321,14 @@ awsconf_has_profile(const struct awsconf *conf, const char *profile)
 
 /* --- the reader: lines for inih, long ones in pieces -------------------- */
 
+/* Record the file's first error, at a physical line.  Returns -1. */
 static int
 parse_fail(struct parse *ps, int line, const char *why)
 {
 	ps->failed = 1;
 	ps->errline = line;
-	return dkerr_set(ps->err, DKERR_INPUT, "%s:%d: %s", ps->path, line, why);
+	return dkerr_set(ps->err, DKERR_INPUT, "%s:%d: %s", ps->path, line,
+	    why);
 }
 
 /* Whether inih has a prev_name: a key seen since the last section header. */
@@ -406,7 +409,8 @@ reader(char *str, int num, void *stream)
 		unsigned char c = (unsigned char)line[i];
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			parse_fail(ps, ps->phys, "control character in the file");
+			parse_fail(ps, ps->phys, "control character in the "
+			    "file");
 			return NULL;
 		}
 	}
@@ -616,16 +620,18 @@ commit(struct parse *ps)
 	if (parent->nested) {
 		/* botocore's _parse_nested: "name = value", split at '='. */
 		if ((eq = strchr(text, '=')) == NULL) {
-			dkerr_set(ps->err, DKERR_INPUT, "%s:%d: expected name = "
-			    "value under %s", ps->path, ps->phys, parent->key);
+			dkerr_set(ps->err, DKERR_INPUT, "%s:%d: expected "
+			    "name = value under %s", ps->path, ps->phys,
+			    parent->key);
 			goto fail;
 		}
 		*eq = '\0';
 		sub = trim(text);
 		v = trim(eq + 1);
 		if (*sub == '\0') {
-			dkerr_set(ps->err, DKERR_INPUT, "%s:%d: expected name = "
-			    "value under %s", ps->path, ps->phys, parent->key);
+			dkerr_set(ps->err, DKERR_INPUT, "%s:%d: expected "
+			    "name = value under %s", ps->path, ps->phys,
+			    parent->key);
 			goto fail;
 		}
 		if (buf_addf(&key, "%s.%s", parent->key, sub) == -1)
@@ -993,6 +999,7 @@ get_bool(const struct awsconf *conf, const char *env, const char *key,
 	return 0;
 }
 
+/* A string setting, copied; empty counts as unset.  Returns 0 or -1. */
 static int
 get_string(const struct awsconf *conf, const char *env, const char *key,
     char **out, struct dkerr *err)

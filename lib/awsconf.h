@@ -27,7 +27,10 @@
  *    lines too (inih's inline comments, applied alike whatever inih
  *    version is linked).
  *  - Lines may be of any length: they are handed to inih in pieces (its
- *    line buffer is 200 bytes), so session tokens fit.
+ *    line buffer is 200 bytes), so session tokens fit; a section header
+ *    must fit the buffer.  This and the sub-properties need inih built
+ *    with multi-line values (INI_ALLOW_MULTILINE, its default and
+ *    Debian's).
  */
 #ifndef DK_AWSCONF_H
 #define DK_AWSCONF_H

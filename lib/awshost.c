@@ -78,10 +78,14 @@ static const struct partition {
 	{ "aws-us-gov", "us-gov-", 4, "amazonaws.com", "api.aws" },
 	{ "aws-iso", "us-iso-", 4, "c2s.ic.gov", "api.aws.ic.gov" },
 	{ "aws-iso-b", "us-isob-", 4, "sc2s.sgov.gov", "api.aws.scloud" },
-	{ "aws-iso-e", "eu-isoe-", 4, "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk" },
-	{ "aws-iso-f", "us-isof-", 4, "csp.hci.ic.gov", "api.aws.hci.ic.gov" },
-	{ "aws-eusc", "eusc-de-", 4, "amazonaws.eu", "api.amazonwebservices.eu" },
-	{ "aws-cn", "cn-", 3, "amazonaws.com.cn", "api.amazonwebservices.com.cn" },
+	{ "aws-iso-e", "eu-isoe-", 4, "cloud.adc-e.uk",
+	    "api.cloud-aws.adc-e.uk" },
+	{ "aws-iso-f", "us-isof-", 4, "csp.hci.ic.gov",
+	    "api.aws.hci.ic.gov" },
+	{ "aws-eusc", "eusc-de-", 4, "amazonaws.eu",
+	    "api.amazonwebservices.eu" },
+	{ "aws-cn", "cn-", 3, "amazonaws.com.cn",
+	    "api.amazonwebservices.com.cn" },
 	{ "aws", "", 0, "amazonaws.com", "api.aws" },
 };
 #define NPARTITIONS	(sizeof(partitions) / sizeof(partitions[0]))
@@ -214,8 +218,8 @@ awshost_endpoint(const struct awshost_service *svc, const char *region,
 		suffix = pt->dns;
 	}
 
-	sz = strlen("https://...") + strlen(prefix) + strlen(region) +
-	    strlen(suffix) + 1;
+	sz = sizeof("https://..") + strlen(prefix) + strlen(region) +
+	    strlen(suffix);
 	if ((url = malloc(sz)) == NULL) {
 		dkerr_set(err, DKERR_NETWORK, "out of memory");
 		return NULL;
@@ -238,7 +242,7 @@ awshost_endpoint(const struct awshost_service *svc, const char *region,
 #define LABELS_MAX	127
 
 struct hostname {
-	char		 full[HOST_MAX + 1];	/* lower-cased, no trailing dot */
+	char		 full[HOST_MAX + 1];	/* lower case, no final dot */
 	char		 buf[HOST_MAX + 1];
 	char		*label[LABELS_MAX];
 	size_t		 n;
@@ -384,7 +388,7 @@ static const struct {
 static const struct {
 	const char	*label, *service;
 } label_services[] = {
-	{ "dkr-ecr", "ecr" },		/* <acct>.dkr-ecr.<region>.on.aws */
+	{ "dkr-ecr", "ecr" },		/* registries on on.aws */
 	{ "s3-accesspoint", "s3" },
 	{ "s3-control", "s3" },
 	{ "email", "ses" },
