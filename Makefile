@@ -26,19 +26,24 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-TOOLS = sigv4-curl
+TOOLS = sigv4-curl ssm-put ssm-get
 MAN1 = $(TOOLS:%=man/%.1)
 MK_FILES = $(wildcard mk/*.mk)
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
-LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi
+LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
 CLI_OBJ = $(O)/tools/cli.o
 
 # Per-tool objects and link libraries: each tool links only what it uses.
 AWS_LIBS = $(CURL_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) $(CRYPTO_LIBS)
+AWSCTX_OBJ = $(O)/tools/awsctx.o
 LIBS_sigv4-curl = $(AWS_LIBS)
+LIBS_ssm-put = $(AWS_LIBS)
+LIBS_ssm-get = $(AWS_LIBS)
+OBJS_ssm-put = $(AWSCTX_OBJ)
+OBJS_ssm-get = $(AWSCTX_OBJ)
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 LIBS_unit = $(CURL_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) $(CRYPTO_LIBS)
