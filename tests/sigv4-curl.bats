@@ -241,6 +241,7 @@ sts_call() {
 	export AWS_SESSION_TOKEN=canary-session-token-value
 	run -1 --separate-stderr sts_call -f --verbose
 	[[ $stderr == *'> POST / HTTP/1.1'* ]]
+	[[ $stderr == *'> User-Agent: deploykit/'*' sigv4-curl'* ]]
 	[[ $stderr == *'Authorization: [redacted]'* ]]
 	[[ $stderr == *'X-Amz-Security-Token: [redacted]'* ]]
 	[[ $stderr == *'canonical request'* ]]
