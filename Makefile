@@ -26,12 +26,12 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-TOOLS = sigv4-curl ssm-put ssm-get
+TOOLS = sigv4-curl ssm-put ssm-get ecr-token
 MAN1 = $(TOOLS:%=man/%.1)
 MK_FILES = $(wildcard mk/*.mk)
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
-LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam
+LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
 CLI_OBJ = $(O)/tools/cli.o
@@ -42,6 +42,7 @@ AWSCTX_OBJ = $(O)/tools/awsctx.o
 LIBS_sigv4-curl = $(AWS_LIBS)
 LIBS_ssm-put = $(AWS_LIBS)
 LIBS_ssm-get = $(AWS_LIBS)
+LIBS_ecr-token = $(AWS_LIBS)
 OBJS_ssm-put = $(AWSCTX_OBJ)
 OBJS_ssm-get = $(AWSCTX_OBJ)
 
@@ -54,7 +55,12 @@ UNIT_BINS = $(UNIT_TESTS:%=$(O)/tests/%)
 TEST_AIDS = $(patsubst tests/aids/%.c,$(O)/tests/%,$(wildcard tests/aids/*.c))
 
 .PHONY: all check unit-test lint-man lint-c bench install uninstall clean
-all: $(TOOL_BINS)
+all: $(TOOL_BINS) $(BIN)/docker-credential-ecr-token
+
+# The Docker credential helper is ecr-token run under another name.
+$(BIN)/docker-credential-ecr-token: $(BIN)/ecr-token
+	$(say) LN $@
+	$(Q)ln -sf ecr-token $@
 
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -112,19 +118,23 @@ lint-c:
 	    $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) \
 	    lib/*.c tools/*.c $(wildcard tests/unit/*.c tests/aids/*.c)
 
-bench: all
-	DK_BUILD=$(O) tests/bench/run
+bench: all $(TEST_AIDS)
+	$(Q)DK_BUILD=$(O) tests/bench/run
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(DATADIR)/mk $(DESTDIR)$(DATADIR)/workflows
 	cp -f $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	ln -sf ecr-token $(DESTDIR)$(BINDIR)/docker-credential-ecr-token
+	ln -sf ecr-token.1 $(DESTDIR)$(MANDIR)/man1/docker-credential-ecr-token.1
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(MK_FILES),cp -f $(MK_FILES) $(DESTDIR)$(DATADIR)/mk/)
 	$(if $(WORKFLOW_FILES),cp -f $(WORKFLOW_FILES) $(DESTDIR)$(DATADIR)/workflows/)
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(DESTDIR)$(BINDIR)/docker-credential-ecr-token \
+	    $(DESTDIR)$(MANDIR)/man1/docker-credential-ecr-token.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -5,10 +5,9 @@
 #include "awshost.h"
 
 /*
- * The services.  Hosts follow the endpoint rule sets botocore ships
- * (data/<svc>/<version>/endpoint-rule-set-1.json.gz), which is what every
- * current SDK resolves; where they disagree with the older endpoints.json
- * (ECR's FIPS host is api.ecr-fips, not ecr-fips), the rule set wins.
+ * The services.  Hosts are what botocore's clients resolve (its endpoint
+ * rule sets plus its endpoints.json overrides): ECR's FIPS host is
+ * ecr-fips in the aws and aws-us-gov partitions, api.ecr-fips elsewhere.
  */
 const struct awshost_service awshost_ssm = {
 	.id = "SSM",
@@ -32,6 +31,7 @@ const struct awshost_service awshost_ecr = {
 	.ds_prefix = "ecr",
 	.fips_ds_prefix = "ecr-fips",
 	.flags = 0,
+	.fips_std_prefix = "ecr-fips",
 };
 
 /*
@@ -203,6 +203,9 @@ awshost_endpoint(const struct awshost_service *svc, const char *region,
 		if ((svc->flags & AWSHOST_GOV_FIPS_PLAIN) &&
 		    strcmp(pt->name, "aws-us-gov") == 0)
 			prefix = svc->prefix;
+		else if (svc->fips_std_prefix &&
+		    (aws || strcmp(pt->name, "aws-us-gov") == 0))
+			prefix = svc->fips_std_prefix;
 		else
 			prefix = svc->fips_prefix;
 		suffix = pt->dns;

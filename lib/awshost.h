@@ -33,6 +33,8 @@ struct awshost_service {
 	const char	*fips_ds_prefix; /* FIPS on the dual-stack suffix;
 					 * NULL: fips_prefix */
 	unsigned	 flags;		/* AWSHOST_* below */
+	const char	*fips_std_prefix; /* FIPS in aws and aws-us-gov, where
+					 * it differs: "ecr-fips" for ECR */
 };
 
 /* In aws-us-gov the standard host is already FIPS (SSM, STS). */

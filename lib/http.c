@@ -46,15 +46,6 @@ http_client_new(const struct http_options *opt, struct dkerr *err)
 	struct http_client	*c;
 	int			 n;
 
-	/* libcurl's global init is not thread-safe and must run once before
-	 * any handle; tools are single-threaded. */
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			dkerr_set(err, DKERR_NETWORK, "libcurl failed to start");
-			return NULL;
-		}
-		curl_ready = 1;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		dkerr_errno(err, DKERR_NETWORK, "http client");
 		return NULL;
@@ -64,16 +55,35 @@ http_client_new(const struct http_options *opt, struct dkerr *err)
 	    opt->tool ? opt->tool : "lib");
 	if (n < 0 || (size_t)n >= sizeof(c->ua))
 		c->ua[sizeof(c->ua) - 1] = '\0';
-	if (opt->ca_bundle && (c->ca_bundle = strdup(opt->ca_bundle)) == NULL)
-		goto fail;
+	if (opt->ca_bundle && (c->ca_bundle = strdup(opt->ca_bundle)) == NULL) {
+		dkerr_set(err, DKERR_NETWORK, "http client: out of memory");
+		http_client_free(c);
+		return NULL;
+	}
 	c->opt.ca_bundle = c->ca_bundle;
-	if ((c->curl = curl_easy_init()) == NULL)
-		goto fail;
 	return c;
-fail:
-	dkerr_set(err, DKERR_NETWORK, "http client: out of memory");
-	http_client_free(c);
-	return NULL;
+}
+
+/*
+ * Start libcurl and the handle on the first request, not before: a tool
+ * that answers from a cache never pays for TLS set-up (megabytes of RSS).
+ */
+static int
+http_client_start(struct http_client *c, struct dkerr *err)
+{
+	if (c->curl)
+		return 0;
+	/* libcurl's global init is not thread-safe and must run once before
+	 * any handle; tools are single-threaded. */
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return dkerr_set(err, DKERR_NETWORK,
+			    "libcurl failed to start");
+		curl_ready = 1;
+	}
+	if ((c->curl = curl_easy_init()) == NULL)
+		return dkerr_set(err, DKERR_NETWORK, "http client: out of memory");
+	return 0;
 }
 
 void
@@ -362,7 +372,7 @@ http_send(struct http_client *c, const struct http_request *req,
 	struct http_url		 u;
 	struct http_xfer	 x;
 	struct curl_slist	*hdrs = NULL;
-	CURL			*h = c->curl;
+	CURL			*h;
 	CURLcode		 rc;
 	char			 ebuf[CURL_ERROR_SIZE];
 	curl_off_t		 reqsize = 0;
@@ -371,6 +381,11 @@ http_send(struct http_client *c, const struct http_request *req,
 	memset(&u, 0, sizeof(u));
 	if (http_url_parse_with(req->url, c->opt.plain_http_hosts, &u, err) == -1)
 		return -1;
+	if (http_client_start(c, err) == -1) {
+		http_url_free(&u);
+		return -1;
+	}
+	h = c->curl;
 	memset(&x, 0, sizeof(x));
 	x.client = c;
 	x.resp = resp;

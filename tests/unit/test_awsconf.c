@@ -854,7 +854,7 @@ test_endpoints(void)
 		{ &awshost_ecr, NULL, NULL,
 		    "https://api.ecr.eu-west-1.amazonaws.com" },
 		{ &awshost_ecr, "true", NULL,
-		    "https://api.ecr-fips.eu-west-1.amazonaws.com" },
+		    "https://ecr-fips.eu-west-1.amazonaws.com" },
 		{ &awshost_ecr, NULL, "true", "https://ecr.eu-west-1.api.aws" },
 		{ &awshost_ecr, "true", "true",
 		    "https://ecr-fips.eu-west-1.api.aws" },

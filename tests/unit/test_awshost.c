@@ -15,9 +15,12 @@
  * Generated from botocore 1.43 with its EndpointProvider over
  * data/<svc>/<version>/endpoint-rule-set-1.json.gz and partitions.json
  * (Region, UseFIPS, UseDualStack; STS with UseGlobalEndpoint false, the
- * default).  The one deliberate difference: ECR Public FIPS, for which the
- * rule set makes up api.ecr-public-fips hosts that AWS does not publish,
- * is an error (NULL).
+ * default), then checked against what botocore's clients resolve
+ * (create_client(...).meta.endpoint_url), which differs for ECR FIPS in the
+ * aws and aws-us-gov partitions: ecr-fips, not the rule set's api.ecr-fips.
+ * The one deliberate difference: ECR Public FIPS, for which the rule set
+ * makes up api.ecr-public-fips hosts that AWS does not publish, is an
+ * error (NULL).
  */
 static const struct {
 	const struct awshost_service	*svc;
@@ -134,7 +137,7 @@ static const struct {
 	{ &awshost_ecr, "us-east-1", 0, 1,
 	    "https://ecr.us-east-1.api.aws" },
 	{ &awshost_ecr, "us-east-1", 1, 0,
-	    "https://api.ecr-fips.us-east-1.amazonaws.com" },
+	    "https://ecr-fips.us-east-1.amazonaws.com" },
 	{ &awshost_ecr, "us-east-1", 1, 1,
 	    "https://ecr-fips.us-east-1.api.aws" },
 	{ &awshost_ecr, "eu-west-1", 0, 0,
@@ -142,7 +145,7 @@ static const struct {
 	{ &awshost_ecr, "eu-west-1", 0, 1,
 	    "https://ecr.eu-west-1.api.aws" },
 	{ &awshost_ecr, "eu-west-1", 1, 0,
-	    "https://api.ecr-fips.eu-west-1.amazonaws.com" },
+	    "https://ecr-fips.eu-west-1.amazonaws.com" },
 	{ &awshost_ecr, "eu-west-1", 1, 1,
 	    "https://ecr-fips.eu-west-1.api.aws" },
 	{ &awshost_ecr, "ap-southeast-7", 0, 0,
@@ -150,7 +153,7 @@ static const struct {
 	{ &awshost_ecr, "ap-southeast-7", 0, 1,
 	    "https://ecr.ap-southeast-7.api.aws" },
 	{ &awshost_ecr, "ap-southeast-7", 1, 0,
-	    "https://api.ecr-fips.ap-southeast-7.amazonaws.com" },
+	    "https://ecr-fips.ap-southeast-7.amazonaws.com" },
 	{ &awshost_ecr, "ap-southeast-7", 1, 1,
 	    "https://ecr-fips.ap-southeast-7.api.aws" },
 	{ &awshost_ecr, "cn-north-1", 0, 0,
@@ -174,7 +177,7 @@ static const struct {
 	{ &awshost_ecr, "us-gov-west-1", 0, 1,
 	    "https://ecr.us-gov-west-1.api.aws" },
 	{ &awshost_ecr, "us-gov-west-1", 1, 0,
-	    "https://api.ecr-fips.us-gov-west-1.amazonaws.com" },
+	    "https://ecr-fips.us-gov-west-1.amazonaws.com" },
 	{ &awshost_ecr, "us-gov-west-1", 1, 1,
 	    "https://ecr-fips.us-gov-west-1.api.aws" },
 	{ &awshost_ecr, "us-gov-east-1", 0, 0,
@@ -182,7 +185,7 @@ static const struct {
 	{ &awshost_ecr, "us-gov-east-1", 0, 1,
 	    "https://ecr.us-gov-east-1.api.aws" },
 	{ &awshost_ecr, "us-gov-east-1", 1, 0,
-	    "https://api.ecr-fips.us-gov-east-1.amazonaws.com" },
+	    "https://ecr-fips.us-gov-east-1.amazonaws.com" },
 	{ &awshost_ecr, "us-gov-east-1", 1, 1,
 	    "https://ecr-fips.us-gov-east-1.api.aws" },
 	{ &awshost_ecr, "us-iso-east-1", 0, 0,
@@ -230,7 +233,7 @@ static const struct {
 	{ &awshost_ecr, "xx-future-1", 0, 1,
 	    "https://ecr.xx-future-1.api.aws" },
 	{ &awshost_ecr, "xx-future-1", 1, 0,
-	    "https://api.ecr-fips.xx-future-1.amazonaws.com" },
+	    "https://ecr-fips.xx-future-1.amazonaws.com" },
 	{ &awshost_ecr, "xx-future-1", 1, 1,
 	    "https://ecr-fips.xx-future-1.api.aws" },
 	{ &awshost_ecr_public, "us-east-1", 0, 0,
