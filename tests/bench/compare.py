@@ -13,15 +13,21 @@ import tempfile
 import time
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(cmd):
-    # posix_spawn (vfork-like on glibc): the child's peak RSS is its own,
-    # not a copy of this Python's from before exec, as fork would make it.
+    # Peak RSS comes from GNU time(1): a process forked from this Python
+    # would be charged Python's own pages until exec (ru_maxrss counts
+    # them, with fork and with posix_spawn alike); time(1) is small.
     err = tempfile.TemporaryFile()
+    rss = tempfile.NamedTemporaryFile(mode="r")
+    argv = [GNU_TIME, "-f", "%M", "-o", rss.name] + cmd
     actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
     t0 = time.perf_counter()
-    pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=actions)
-    _, status, ru = os.wait4(pid, 0)
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+    _, status, _ = os.wait4(pid, 0)
     wall = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
@@ -29,10 +35,14 @@ def run_once(cmd):
         msg = err.read().decode(errors="replace").strip()
         sys.exit(f"compare.py: {' '.join(cmd)}: exit {code}: {msg}")
     err.close()
-    return wall, ru.ru_maxrss / 1024.0  # KiB -> MiB
+    kib = int(rss.read().split()[-1])
+    rss.close()
+    return wall, kib / 1024.0
 
 
 def main():
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit("compare.py: needs GNU time at /usr/bin/time (Debian: time)")
     runs = int(sys.argv[1])
     groups, cur = [], None
     args = sys.argv[2:]
