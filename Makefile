@@ -28,7 +28,8 @@ endif
 
 TOOLS = sigv4-curl ssm-put ssm-get ecr-token
 MAN1 = $(TOOLS:%=man/%.1)
-MK_FILES = $(wildcard mk/*.mk)
+MAN7 = man/deploy.mk.7
+MK_FILES = mk/deploy.mk mk/report.jq
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
 LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken
@@ -108,7 +109,7 @@ unit-test: $(UNIT_BINS)
 	DK_BUILD=$(O) tests/run --unit-only
 
 lint-man:
-	$(Q)mandoc -Tlint -W warning $(MAN1)
+	$(Q)mandoc -Tlint -W warning $(MAN1) $(MAN7)
 
 # The other compiler's warnings too: gcc builds, clang checks (or the reverse).
 LINT_CC = $(if $(findstring clang,$(CC)),gcc,clang)
@@ -122,17 +123,20 @@ bench: all $(TEST_AIDS)
 	$(Q)DK_BUILD=$(O) tests/bench/run
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(DATADIR)/mk $(DESTDIR)$(DATADIR)/workflows
 	cp -f $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	ln -sf ecr-token $(DESTDIR)$(BINDIR)/docker-credential-ecr-token
 	ln -sf ecr-token.1 $(DESTDIR)$(MANDIR)/man1/docker-credential-ecr-token.1
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
-	$(if $(MK_FILES),cp -f $(MK_FILES) $(DESTDIR)$(DATADIR)/mk/)
+	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 $(MK_FILES) $(DESTDIR)$(DATADIR)/mk/
+	install -m 755 mk/registry-digest $(DESTDIR)$(DATADIR)/mk/
 	$(if $(WORKFLOW_FILES),cp -f $(WORKFLOW_FILES) $(DESTDIR)$(DATADIR)/workflows/)
 
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	    $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
 	rm -f $(DESTDIR)$(BINDIR)/docker-credential-ecr-token \
 	    $(DESTDIR)$(MANDIR)/man1/docker-credential-ecr-token.1
 	rm -rf $(DESTDIR)$(DATADIR)

@@ -1,0 +1,280 @@
+deploy_mk_dir := $(dir $(lastword $(MAKEFILE_LIST)))
+deploy_saved_goal := $(.DEFAULT_GOAL)
+# deploykit's deploy, for an application repository's Makefile:
+#
+#	include /usr/local/share/deploykit/mk/deploy.mk
+#	make deploy APP=my-app ENV=prod
+#
+# Stages, each a file in $(DEPLOY_STATE)/$(ENV)/$(VERSION)/ written as
+# $@.tmp then renamed, so that make's own dependency tracking gives the
+# order and the resume (a failed deploy re-run starts at the failed stage;
+# one version is never dispatched twice):
+#
+#	target.json   where the image goes (registry from ecr-token)
+#	image.json    $(DOCKER) build, skipped when the tag is in the registry
+#	push.json     login with the ECR token on stdin, push, the digest
+#	release.json  ssm-put of VERSION into the parameter
+#	dispatch.json gh-dispatch of the infra repository's deploy workflow
+#	result.json   gh-wait on that run
+#	deploy        the report: one summary line; the exit status is the result
+#
+# Every knob is documented in deploy.mk(7); `make deploy-help` shows them
+# with their values.  Secrets never appear in a recipe: the tools read them
+# from the environment.
+
+# --- Knobs ----------------------------------------------------------------
+
+DOCKER ?= docker
+DEPLOY_BIN ?=
+DEPLOY_STATE ?= .deploy
+DEPLOY_CONTEXT ?= .
+DEPLOY_DOCKERFILE ?= Dockerfile
+DEPLOY_BUILD_FLAGS ?=
+DEPLOY_REGISTRY ?=
+DEPLOY_REGISTRY_SCHEME ?= https
+DEPLOY_ECR_FLAGS ?=
+DEPLOY_REPOSITORY ?= $(APP)
+DEPLOY_PARAMETER ?= /$(APP)/$(ENV)/version
+DEPLOY_INFRA_REPO ?=
+DEPLOY_WORKFLOW ?= deploy.yaml
+DEPLOY_REF ?=
+DEPLOY_INPUT_APP ?= app
+DEPLOY_INPUT_ENV ?= environment
+DEPLOY_INPUT_VERSION ?= version
+DEPLOY_TIMEOUT ?= 30m
+DEPLOY_ALLOW_DIRTY ?=
+
+# VERSION defaults to the commit being deployed.  Read once, here: a
+# recursive ?= with $(shell) would run git at every expansion.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+deploy_version_from_git := 1
+endif
+
+# --- Internals ------------------------------------------------------------
+
+ifeq ($(V),1)
+deploy_Q :=
+else
+deploy_Q := @
+endif
+
+deploy_tool = $(if $(DEPLOY_BIN),$(DEPLOY_BIN)/)$(1)
+deploy_dir = $(DEPLOY_STATE)/$(ENV)/$(VERSION)
+deploy_say = @printf 'deploy: %-8s %s\n'
+
+# Validation in make itself, never in $(shell): the values end up in shell
+# commands, parameter names and image tags.  deploy_strip removes the
+# allowed characters; what is left is the problem.
+deploy_alnum := a b c d e f g h i j k l m n o p q r s t u v w x y z \
+	A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9
+deploy_strip = $(if $(2),$(call deploy_strip,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# $(call deploy_only,VALUE,EXTRA CHARACTERS): empty when VALUE is one word
+# of letters, digits and the extra characters.
+deploy_only = $(if $(filter 1,$(words $(1))),$(strip $(call deploy_strip,$(1),$(deploy_alnum) $(2))),bad)
+
+deploy_problems_base = \
+	$(foreach v,APP ENV,$(if $(strip $($(v))),,$(v) is required;)) \
+	$(if $(filter environment environment%,$(origin ENV)),ENV comes from the environment (where sh(1) keeps its start-up file): give ENV= on the command line;) \
+	$(if $(APP),$(if $(call deploy_only,$(APP),- _),APP=$(APP): letters$(,) digits$(,) - and _ only;)) \
+	$(if $(ENV),$(if $(call deploy_only,$(ENV),- _),ENV=$(ENV): letters$(,) digits$(,) - and _ only;)) \
+	$(if $(call deploy_only,$(DEPLOY_STATE),- _ . /),DEPLOY_STATE=$(DEPLOY_STATE): letters$(,) digits$(,) -$(,) _$(,) . and / only;)
+# What derives from APP and ENV is checked once they are good.
+deploy_problems_knobs = \
+	$(if $(VERSION),$(if $(call deploy_only,$(VERSION),- _ .),VERSION=$(VERSION): letters$(,) digits$(,) -$(,) _ and . only;)) \
+	$(if $(call deploy_only,$(DEPLOY_REPOSITORY),- _ . /),DEPLOY_REPOSITORY=$(DEPLOY_REPOSITORY): not a repository name;) \
+	$(if $(call deploy_only,$(DEPLOY_PARAMETER),- _ . /),DEPLOY_PARAMETER=$(DEPLOY_PARAMETER): not a parameter name;) \
+	$(if $(DEPLOY_INFRA_REPO),$(if $(call deploy_only,$(DEPLOY_INFRA_REPO),- _ . /),DEPLOY_INFRA_REPO=$(DEPLOY_INFRA_REPO): want OWNER/REPO;)) \
+	$(if $(call deploy_only,$(DEPLOY_WORKFLOW),- _ .),DEPLOY_WORKFLOW=$(DEPLOY_WORKFLOW): want a workflow file name or id;) \
+	$(if $(DEPLOY_REF),$(if $(call deploy_only,$(DEPLOY_REF),- _ . /),DEPLOY_REF=$(DEPLOY_REF): not a git ref;)) \
+	$(if $(DEPLOY_REGISTRY),$(if $(call deploy_only,$(DEPLOY_REGISTRY),- . : [ ]),DEPLOY_REGISTRY=$(DEPLOY_REGISTRY): not a host[:port];)) \
+	$(foreach v,DEPLOY_INPUT_APP DEPLOY_INPUT_ENV DEPLOY_INPUT_VERSION,$(if $(call deploy_only,$($(v)),- _),$(v)=$($(v)): letters$(,) digits$(,) - and _ only;))
+, := ,
+deploy_problems = $(or $(strip $(deploy_problems_base)),$(strip \
+	$(foreach v,DEPLOY_INFRA_REPO VERSION,$(if $(strip $($(v))),,$(v) is required;)) \
+	$(deploy_problems_knobs)))
+deploy_problems_status = $(or $(strip $(deploy_problems_base)),$(strip $(deploy_problems_knobs)))
+deploy_check = $(if $(strip $(deploy_problems)),$(error deploy.mk: $(strip $(deploy_problems))))
+deploy_check_base = $(if $(deploy_problems_status),$(error deploy.mk: $(deploy_problems_status)))
+
+# Checked early for the deploy goals; checked again in the first stage's
+# recipe, for an app target that depends on deploy without naming it.
+deploy_goals := deploy deploy-target deploy-image deploy-push deploy-release \
+	deploy-trigger deploy-wait rollback
+ifneq ($(filter $(deploy_goals),$(MAKECMDGOALS)),)
+$(deploy_check)
+else ifneq ($(filter deploy-status deploy-clean,$(MAKECMDGOALS)),)
+$(deploy_check_base)
+endif
+
+# The release after a rollback's choice of version has no image stages.
+deploy_release_needs = $(if $(DEPLOY_ROLLBACK),$(deploy_dir)/target.json,$(deploy_dir)/push.json)
+
+# Tools that the recipes run, with the knobs they need in their environment.
+deploy_ecr = DEPLOY_REGISTRY_SCHEME='$(DEPLOY_REGISTRY_SCHEME)' \
+	DEPLOY_ECR_FLAGS='$(DEPLOY_ECR_FLAGS)' $(call deploy_tool,ecr-token)
+deploy_digest = PATH="$(if $(DEPLOY_BIN),$(DEPLOY_BIN):)$$PATH" \
+	DEPLOY_REGISTRY_SCHEME='$(DEPLOY_REGISTRY_SCHEME)' \
+	DEPLOY_ECR_FLAGS='$(DEPLOY_ECR_FLAGS)' $(deploy_mk_dir)registry-digest
+
+# --- Stages ---------------------------------------------------------------
+
+$(deploy_dir)/target.json:
+	$(deploy_check)
+	@mkdir -p $(@D)
+	$(deploy_say) target "$(APP) $(ENV) $(VERSION)"
+	$(deploy_Q)$(if $(and $(deploy_version_from_git),$(if $(DEPLOY_ALLOW_DIRTY),,1)),\
+	if ! git diff --quiet HEAD -- 2>/dev/null; then \
+		echo 'deploy.mk: the work tree has uncommitted changes: VERSION $(VERSION) would not be what is deployed (commit, or set DEPLOY_ALLOW_DIRTY=1)' >&2; \
+		exit 2; \
+	fi;) \
+	reg='$(DEPLOY_REGISTRY)'; \
+	if [ -z "$$reg" ]; then \
+		reg=$$($(call deploy_tool,ecr-token) -q $(DEPLOY_ECR_FLAGS) | jq -er .registry) || exit 1; \
+	fi; \
+	jq -cn --arg r "$$reg" --arg p '$(DEPLOY_REPOSITORY)' --arg v '$(VERSION)' \
+		--arg t "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg s "$$(date +%s)" \
+		'{registry: $$r, repository: $$p, version: $$v, image: "\($$r)/\($$p):\($$v)", started_at: $$t, started_epoch: ($$s | tonumber)}' >$@.tmp
+	@mv $@.tmp $@
+
+$(deploy_dir)/image.json: $(deploy_dir)/target.json
+	$(deploy_Q)image=$$(jq -r .image $<); reg=$$(jq -r .registry $<); \
+	if digest=$$($(deploy_digest) "$$reg" '$(DEPLOY_REPOSITORY)' '$(VERSION)'); then \
+		printf 'deploy: %-8s %s\n' image "$$image is in the registry already: not built"; \
+		built=false; \
+	else \
+		rc=$$?; [ $$rc -eq 1 ] || exit $$rc; \
+		printf 'deploy: %-8s %s\n' image "building $$image"; \
+		$(DOCKER) build -t "$$image" -f '$(DEPLOY_DOCKERFILE)' $(DEPLOY_BUILD_FLAGS) '$(DEPLOY_CONTEXT)' || exit 1; \
+		built=true digest=; \
+	fi; \
+	jq -cn --arg i "$$image" --argjson b $$built --arg d "$$digest" \
+		'{image: $$i, built: $$b, digest: (if $$d == "" then null else $$d end)}' >$@.tmp
+	@mv $@.tmp $@
+
+$(deploy_dir)/push.json: $(deploy_dir)/image.json
+	$(deploy_Q)image=$$(jq -r .image $<); reg=$$(jq -r .registry $(deploy_dir)/target.json); \
+	if [ "$$(jq -r .built $<)" = false ]; then \
+		digest=$$(jq -r .digest $<); pushed=false; \
+	else \
+		printf 'deploy: %-8s %s\n' push "$$image"; \
+		$(deploy_ecr) -q --password $(DEPLOY_ECR_FLAGS) | \
+			$(DOCKER) login --username AWS --password-stdin "$$reg" >/dev/null || exit 1; \
+		$(DOCKER) push -q "$$image" >/dev/null || exit 1; \
+		digest=$$($(deploy_digest) "$$reg" '$(DEPLOY_REPOSITORY)' '$(VERSION)') || exit 1; \
+		pushed=true; \
+	fi; \
+	jq -cn --arg i "$$image" --arg d "$$digest" --argjson p $$pushed \
+		'{image: $$i, digest: $$d, pushed: $$p}' >$@.tmp
+	@mv $@.tmp $@
+
+$(deploy_dir)/release.json: $(deploy_release_needs)
+	$(deploy_say) release "$(DEPLOY_PARAMETER) = $(VERSION)"
+	$(deploy_Q)$(call deploy_tool,ssm-put) -q --name '$(DEPLOY_PARAMETER)' --value '$(VERSION)' >$@.tmp
+	@mv $@.tmp $@
+
+$(deploy_dir)/dispatch.json: $(deploy_dir)/release.json
+	$(deploy_say) trigger "$(DEPLOY_INFRA_REPO) $(DEPLOY_WORKFLOW)"
+	$(deploy_Q)$(call deploy_tool,gh-dispatch) -q --repo '$(DEPLOY_INFRA_REPO)' \
+		--workflow '$(DEPLOY_WORKFLOW)' $(if $(DEPLOY_REF),--ref '$(DEPLOY_REF)') \
+		-f '$(DEPLOY_INPUT_APP)=$(APP)' -f '$(DEPLOY_INPUT_ENV)=$(ENV)' \
+		-f '$(DEPLOY_INPUT_VERSION)=$(VERSION)' >$@.tmp
+	@mv $@.tmp $@
+
+# The wait is done when the run's outcome is known, whatever it is: the
+# report says whether it was a success.  An interrupted wait leaves no file,
+# so the next make waits on the same run again.
+$(deploy_dir)/result.json: $(deploy_dir)/dispatch.json
+	$(deploy_say) wait "$$(jq -r .html_url $<)"
+	$(deploy_Q)$(call deploy_tool,gh-wait) --timeout '$(DEPLOY_TIMEOUT)' <$< >$@.tmp; \
+	rc=$$?; [ $$rc -le 1 ] && [ -s $@.tmp ] || { rm -f $@.tmp; [ $$rc -ne 0 ] || rc=3; exit $$rc; }
+	@mv $@.tmp $@
+
+# --- Verbs ----------------------------------------------------------------
+
+.PHONY: deploy deploy-target deploy-image deploy-push deploy-release \
+	deploy-trigger deploy-wait deploy-status deploy-clean rollback \
+	deploy-help help
+
+deploy: $(deploy_dir)/result.json
+	$(deploy_Q)d='$(deploy_dir)'; p=/dev/null; [ -f "$$d/push.json" ] && p=$$d/push.json; \
+	jq -rn -f '$(deploy_mk_dir)report.jq' --slurpfile target "$$d/target.json" \
+		--slurpfile push "$$p" --slurpfile release "$$d/release.json" \
+		--slurpfile result "$$d/result.json" --arg app '$(APP)' --arg env '$(ENV)' \
+		--arg parameter '$(DEPLOY_PARAMETER)' --arg now "$$(date +%s)" || exit 1; \
+	if [ "$$(jq -r .conclusion "$$d/result.json")" != success ]; then \
+		jq -r '.failed_jobs[]? | "deploy: failed: " + (if type == "object" then ((.name // "?") + (if .step then ", step " + .step else "" end)) else tostring end)' "$$d/result.json" >&2; \
+		exit 1; \
+	fi
+
+deploy-target: $(deploy_dir)/target.json
+deploy-image: $(deploy_dir)/image.json
+deploy-push: $(deploy_dir)/push.json
+deploy-release: $(deploy_dir)/release.json
+deploy-trigger: $(deploy_dir)/dispatch.json
+deploy-wait: $(deploy_dir)/result.json
+
+deploy-status:
+	$(deploy_check_base)
+	$(deploy_Q)$(call deploy_tool,ssm-get) -q '$(DEPLOY_PARAMETER)' | \
+		jq -r '"live:     \(.value) (parameter $(DEPLOY_PARAMETER) v\(.version), \(.last_modified))"'; \
+	last=$$(find '$(DEPLOY_STATE)/$(ENV)' -name result.json 2>/dev/null | xargs -r ls -t | head -n 1); \
+	if [ -n "$$last" ]; then \
+		jq -r '"last run: \(.conclusion // .status) \(.html_url) (\(.completed_at // "not finished"))"' "$$last"; \
+	else \
+		echo 'last run: none recorded in $(DEPLOY_STATE)/$(ENV)'; \
+	fi
+
+# Back to the version before the live one, from the parameter's history.
+# The choice is written down first (rollback/FROM-TO/), so that a re-run
+# after a failure resumes that rollback instead of going back once more.
+rollback:
+	$(deploy_check_base)
+	$(deploy_Q)base='$(DEPLOY_STATE)/$(ENV)/rollback'; pending=; \
+	for f in "$$base"/*/choice.json; do \
+		[ -f "$$f" ] && [ ! -f "$${f%/choice.json}/done" ] && { pending=$$f; break; }; \
+	done; \
+	if [ -n "$$pending" ]; then \
+		to=$$(jq -r .to "$$pending"); \
+		printf 'deploy: %-8s %s\n' rollback "resuming the rollback to $$to"; \
+	else \
+		from=$$($(call deploy_tool,ssm-get) -q '$(DEPLOY_PARAMETER)' | jq -er .value) || exit 1; \
+		to=$$($(call deploy_tool,ssm-get) -q --previous '$(DEPLOY_PARAMETER)' | jq -er .value) || exit 1; \
+		mkdir -p "$$base/$$from-$$to" || exit 1; \
+		pending=$$base/$$from-$$to/choice.json; \
+		jq -cn --arg f "$$from" --arg t "$$to" '{from: $$f, to: $$t}' >"$$pending" || exit 1; \
+		printf 'deploy: %-8s %s\n' rollback "$$from -> $$to"; \
+	fi; \
+	$(MAKE) --no-print-directory deploy VERSION="$$to" DEPLOY_ROLLBACK=1 \
+		DEPLOY_STATE="$${pending%/choice.json}" ENV='$(ENV)' && \
+		touch "$${pending%/choice.json}/done"
+
+deploy-clean:
+	$(deploy_check_base)
+	$(deploy_say) clean "$(DEPLOY_STATE)/$(ENV)"
+	$(deploy_Q)rm -rf '$(DEPLOY_STATE)/$(ENV)'
+
+deploy-help help:
+	@echo 'deploykit (deploy.mk(7)): make deploy APP=name ENV=name'
+	@echo
+	@echo 'Targets:'
+	@echo '  deploy          build, push, release, trigger, wait, report'
+	@echo '  deploy-target   where the image goes (registry from ecr-token)'
+	@echo '  deploy-image    build the image, unless the tag is in the registry'
+	@echo '  deploy-push     push it and record its digest'
+	@echo '  deploy-release  write VERSION into the SSM parameter'
+	@echo '  deploy-trigger  dispatch the infra deploy workflow'
+	@echo '  deploy-wait     wait for that run'
+	@echo '  deploy-status   the live version and the last run'
+	@echo '  rollback        back to the previous version, trigger, wait'
+	@echo '  deploy-clean    forget the state of ENV (the next deploy starts afresh)'
+	@echo
+	@echo 'Variables (current values):'
+	@$(foreach v,APP ENV VERSION DOCKER DEPLOY_BIN DEPLOY_STATE DEPLOY_CONTEXT \
+		DEPLOY_DOCKERFILE DEPLOY_BUILD_FLAGS DEPLOY_REGISTRY DEPLOY_REGISTRY_SCHEME \
+		DEPLOY_ECR_FLAGS DEPLOY_REPOSITORY DEPLOY_PARAMETER DEPLOY_INFRA_REPO \
+		DEPLOY_WORKFLOW DEPLOY_REF DEPLOY_INPUT_APP DEPLOY_INPUT_ENV \
+		DEPLOY_INPUT_VERSION DEPLOY_TIMEOUT DEPLOY_ALLOW_DIRTY,\
+		printf '  %-24s %s\n' '$(v)' '$(subst ','\'',$($(v)))';)
+
+.DEFAULT_GOAL := $(deploy_saved_goal)
