@@ -310,6 +310,8 @@ awsapi_post(struct awsapi *api, const char *content_type, const char *target,
 
 	memset(&sr, 0, sizeof(sr));
 	memset(&e, 0, sizeof(e));
+	if (aerr)
+		memset(aerr, 0, sizeof(*aerr));
 	if (http_url_parse(api->endpoint, &u, err) == -1)
 		return -1;
 	if (api->cred == NULL || api->cred->access_key_id == NULL ||
@@ -362,10 +364,13 @@ awsapi_post(struct awsapi *api, const char *content_type, const char *target,
 			hdrs[nh + i].value = (char *)sr.add[i].value;
 		}
 		{
+			/* One attempt asked for means one send, not libcurl's
+			 * silent second one on a dead kept-alive connection. */
 			struct http_request req = {
 				.method = "POST", .url = api->endpoint,
 				.headers = hdrs, .nheaders = nh + sr.nadd,
 				.body = body, .body_len = bodylen,
+				.once = max == 1,
 			};
 			http_response_free(resp);
 			resp->body.max = AWSAPI_REPLY_MAX;
@@ -392,8 +397,8 @@ awsapi_post(struct awsapi *api, const char *content_type, const char *target,
 				skew_fixed = 1;
 				api->skew = s;
 				awsapi_notify(api, "%s: the local clock is %ld s "
-				    "off the server's; retrying with its time",
-				    what, -s);
+				    "%s the server's; retrying with its time",
+				    what, labs(s), s > 0 ? "behind" : "ahead of");
 				attempt--;
 				continue;
 			}
@@ -444,6 +449,8 @@ awsapi_json(struct awsapi *api, const char *operation, json_t *request,
 
 	*reply = NULL;
 	memset(&resp, 0, sizeof(resp));
+	if (aerr)
+		memset(aerr, 0, sizeof(*aerr));
 	if (api->service->target == NULL ||
 	    buf_addf(&target, "%s.%s", api->service->target, operation) == -1)
 		return dkerr_set(err, DKERR_INPUT, "%s: not a JSON 1.1 service",
@@ -461,10 +468,11 @@ awsapi_json(struct awsapi *api, const char *operation, json_t *request,
 	else
 		*reply = json_loadb(resp.body.data, resp.body.len, 0, &jerr);
 	if (*reply == NULL || !json_is_object(*reply)) {
+		dkerr_set(err, DKERR_NETWORK, "%s: malformed answer from %s: %s",
+		    operation, api->endpoint, *reply == NULL ? jerr.text :
+		    "not a JSON object");
 		json_decref(*reply);
 		*reply = NULL;
-		dkerr_set(err, DKERR_NETWORK, "%s: malformed answer from AWS: %s",
-		    operation, resp.body.len ? jerr.text : "not an object");
 		goto out;
 	}
 	ret = 0;
@@ -485,6 +493,8 @@ awsapi_query(struct awsapi *api, const char *form, struct buf *out,
 	int			 ret = -1;
 
 	memset(&resp, 0, sizeof(resp));
+	if (aerr)
+		memset(aerr, 0, sizeof(*aerr));
 	if (awsapi_post(api, "application/x-www-form-urlencoded; charset=utf-8",
 	    NULL, form, strlen(form), &resp, aerr, err) == -1)
 		goto out;

@@ -7,6 +7,11 @@
  * backoff capped at 20 s, on throttling and transient error codes, 5xx,
  * connection errors, honouring x-amz-retry-after; a clock-skew rejection is
  * corrected from the server's Date header and retried once.
+ *
+ * Within one attempt libcurl may send a request a second time on its own,
+ * when a kept-alive connection dies before any answer; like the SDKs'
+ * retries, that can repeat a write.  With max_attempts 1 every request goes
+ * on a new connection, where it never does: one attempt is one send.
  */
 #ifndef DK_AWSAPI_H
 #define DK_AWSAPI_H

@@ -426,6 +426,8 @@ http_send(struct http_client *c, const struct http_request *req,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 	if (hdrs)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	if (req->once)
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	if (c->opt.trace) {
 		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, http_debug_cb);

@@ -59,6 +59,11 @@ struct http_request {
 	FILE				*body_file;	/* streamed from its current
 							 * offset (rewound there on
 							 * each send), body_len bytes */
+	int				 once;		/* send at most once: on a new
+							 * connection, which libcurl
+							 * never re-sends on (it does
+							 * on a kept-alive one that
+							 * died before answering) */
 };
 
 /*
