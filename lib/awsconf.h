@@ -8,7 +8,10 @@
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_MAX_ATTEMPTS) and the shared
  * `config` and `credentials` files (INI, parsed with inih), read once into a
  * struct that the rest of lib/ consults.  Reading the environment is
- * explicit: it happens in awsconf_load() and nowhere else in lib/.
+ * explicit: the configuration's variables here, in awsconf_load(); the
+ * credential sources' own (AWS_ACCESS_KEY_ID, AWS_WEB_IDENTITY_TOKEN_FILE,
+ * the container and metadata ones) in awscred_resolve(), which reads them
+ * when it gets to them, as the SDKs do.
  * An empty variable counts as unset.
  *
  * The files as botocore reads them:
