@@ -74,7 +74,7 @@ opts() {
 	for t in $(tools); do
 		st=$(mandoc -Tascii "$DK_ROOT/man/$t.1" | col -b | sed -n '/^EXIT STATUS/,/^EXAMPLES/p')
 		for code in 0 1 2 3; do
-			grep -Eq "^ +$code( |$)" <<<"$st" || { echo "$t: no exit $code"; false; }
+			grep -Eq "^ +$code([[:space:]]|$)" <<<"$st" || { echo "$t: no exit $code"; false; }
 		done
 	done
 }
