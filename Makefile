@@ -26,13 +26,14 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-TOOLS = sigv4-curl ssm-put ssm-get ecr-token
+TOOLS = sigv4-curl ssm-put ssm-get ecr-token gh-dispatch gh-wait
 MAN1 = $(TOOLS:%=man/%.1)
 MAN7 = man/deploy.mk.7
 MK_FILES = mk/deploy.mk mk/report.jq
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
-LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken
+LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken \
+	ghapi
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
 CLI_OBJ = $(O)/tools/cli.o
@@ -44,6 +45,8 @@ LIBS_sigv4-curl = $(AWS_LIBS)
 LIBS_ssm-put = $(AWS_LIBS)
 LIBS_ssm-get = $(AWS_LIBS)
 LIBS_ecr-token = $(AWS_LIBS)
+LIBS_gh-dispatch = $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+LIBS_gh-wait = $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 OBJS_ssm-put = $(AWSCTX_OBJ)
 OBJS_ssm-get = $(AWSCTX_OBJ)
 
