@@ -1,6 +1,7 @@
 # deploykit: small Unix filters in C for deploying containers to AWS.
 # make            build every tool into build/bin (build-san/bin with SANITIZE=1)
 # make check      build, lint the man pages, run every test
+# make demo       a whole deploy in the local sandbox (KEEP=1 leaves it up)
 # make bench      benchmarks against the tools users would otherwise run
 # make install    PREFIX=/usr/local DESTDIR=...
 
@@ -58,7 +59,8 @@ TOOL_BINS = $(TOOLS:%=$(BIN)/%)
 UNIT_BINS = $(UNIT_TESTS:%=$(O)/tests/%)
 TEST_AIDS = $(patsubst tests/aids/%.c,$(O)/tests/%,$(wildcard tests/aids/*.c))
 
-.PHONY: all check unit-test lint-man lint-c bench install uninstall clean
+.PHONY: all check check-run deps unit-test lint-man lint-c bench demo install \
+	uninstall clean
 all: $(TOOL_BINS) $(BIN)/docker-credential-ecr-token
 
 # The Docker credential helper is ecr-token run under another name.
@@ -105,8 +107,16 @@ $(TEST_AIDS): $(O)/tests/%: $(O)/tests/%.o $(LIB_A)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS_unit)
 
-check: all $(UNIT_BINS) $(TEST_AIDS) lint-man lint-c
+# check and demo first install what is missing (tests/install-deps), then
+# build: the libraries must be there before anything compiles.
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNIT_BINS) $(TEST_AIDS) lint-man lint-c
 	$(Q)DK_BUILD=$(O) tests/run
+
+deps:
+	$(Q)tests/install-deps
 
 unit-test: $(UNIT_BINS)
 	DK_BUILD=$(O) tests/run --unit-only
@@ -121,6 +131,11 @@ lint-c:
 	$(Q)$(LINT_CC) -fsyntax-only -std=c11 $(CPPFLAGS) $(WARNINGS) -Werror \
 	    $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) \
 	    lib/*.c tools/*.c $(wildcard tests/unit/*.c tests/aids/*.c)
+
+# A whole deploy in the local sandbox; KEEP=1 leaves the sandbox running.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/sandbox/demo $(if $(filter 1,$(KEEP)),--keep)
 
 bench: all $(TEST_AIDS)
 	$(Q)DK_BUILD=$(O) tests/bench/run
