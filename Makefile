@@ -12,7 +12,7 @@ include config.mk
 # Objects reached through pattern chains are kept, not deleted as intermediate.
 .SECONDARY:
 
-CPPFLAGS += -Ilib -Itools -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+CPPFLAGS += -Ilib -Itools/common -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-DDK_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c11 $(OPT) $(WARNINGS) $(WERROR) $(SANFLAGS) \
 	$(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) $(CFLAGS)
@@ -37,11 +37,11 @@ LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrto
 	ghapi
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
-CLI_OBJ = $(O)/tools/cli.o
+CLI_OBJ = $(O)/tools/common/cli.o
 
 # Per-tool objects and link libraries: each tool links only what it uses.
 AWS_LIBS = $(CURL_LIBS) $(JANSSON_LIBS) $(INIH_LIBS) $(CRYPTO_LIBS)
-AWSCTX_OBJ = $(O)/tools/awsctx.o
+AWSCTX_OBJ = $(O)/tools/common/awsctx.o
 LIBS_sigv4-curl = $(AWS_LIBS)
 LIBS_ssm-put = $(AWS_LIBS)
 LIBS_ssm-get = $(AWS_LIBS)
@@ -73,6 +73,8 @@ $(O)/lib/%.o: lib/%.c
 	$(say) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# tools/common/: what the tools' main()s share (cli, awsctx); not in lib/,
+# because it prints and exits.
 $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(say) CC $<
@@ -99,9 +101,9 @@ $(BIN)/%: $(O)/tools/%.o $$(OBJS_$$*) $(CLI_OBJ) $(LIB_A)
 	$(say) LD $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(OBJS_$*) $(CLI_OBJ) $(LIB_A) $(LIBS_$*)
 
-$(O)/tests/test_%: $(O)/tests/test_%.o $(LIB_A)
+$(O)/tests/test_%: $(O)/tests/test_%.o $(CLI_OBJ) $(LIB_A)
 	$(say) LD $@
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(LIBS_unit)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIB_A) $(LIBS_unit)
 
 $(TEST_AIDS): $(O)/tests/%: $(O)/tests/%.o $(LIB_A)
 	$(say) LD $@
@@ -130,7 +132,7 @@ lint-c:
 	$(say) LINT "$(LINT_CC) -fsyntax-only"
 	$(Q)$(LINT_CC) -fsyntax-only -std=c11 $(CPPFLAGS) $(WARNINGS) -Werror \
 	    $(CURL_CFLAGS) $(CRYPTO_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) \
-	    lib/*.c tools/*.c $(wildcard tests/unit/*.c tests/aids/*.c)
+	    lib/*.c tools/*.c tools/common/*.c $(wildcard tests/unit/*.c tests/aids/*.c)
 
 # A whole deploy in the local sandbox; KEEP=1 leaves the sandbox running.
 demo: deps
@@ -162,4 +164,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
--include $(wildcard $(O)/*/*.d)
+-include $(wildcard $(O)/*/*.d $(O)/*/*/*.d)

@@ -30,11 +30,8 @@
 #include "http.h"
 #include "tap.h"
 
-/*
- * The tools' number and duration parsers live in tools/cli.c, which is not
- * part of libdeploykit.a and has no dependencies: compiled in here.
- */
-#include "cli.c"
+/* The tools' number and duration parsers (tools/common/cli.c, linked in). */
+#include "cli.h"
 
 static void
 test_repo(void)
