@@ -84,8 +84,7 @@ static char outbuf[BUFSIZ];
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status ? DK_EXIT_USAGE : cli_finish(DK_EXIT_OK));
+	cli_usage(usage_text, status);
 }
 
 /*

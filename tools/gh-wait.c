@@ -47,8 +47,7 @@ static volatile sig_atomic_t got_signal;
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status ? DK_EXIT_USAGE : cli_finish(DK_EXIT_OK));
+	cli_usage(usage_text, status);
 }
 
 enum {
@@ -123,43 +122,6 @@ on_signal(int sig)
 	got_signal = sig;
 }
 
-/*
- * An option getopt_long does not know, named without what follows '=':
- * "--token=SECRET" must not end up on stderr.
- */
-static void __attribute__((noreturn))
-bad_option(char **argv)
-{
-	const char	*a = argv[optind - 1];
-
-	if (optopt && optopt < 256 && a[0] == '-' && a[1] != '-')
-		cli_warn("-%c: unknown option or missing argument", optopt);
-	else
-		cli_warn("%.*s: unknown option or missing argument",
-		    (int)strcspn(a, "="), a);
-	usage(1);
-}
-
-/*
- * getopt_long takes "--token" for "--token-file", and its argument (a
- * token, by mistake) would be named as a file in a message: this option
- * must be spelled out.
- */
-static const char *
-token_file_arg(char **argv)
-{
-	const char	*a = argv[optind - 1], *opt;
-
-	if (strncmp(a, "--token-file=", 13) == 0 ||
-	    (optind >= 2 && strcmp(argv[optind - 2], "--token-file") == 0))
-		return optarg;
-	/* "--tok=VALUE" is one word; "--tok VALUE" two. */
-	opt = strncmp(a, "--", 2) == 0 && strchr(a, '=') ? a : argv[optind - 2];
-	cli_die(DK_EXIT_USAGE, "%.*s: unknown option (a token is never taken "
-	    "from the command line: set GH_TOKEN or give --token-file)",
-	    (int)strcspn(opt, "="), opt);
-}
-
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -186,12 +148,13 @@ parse_args(int argc, char **argv, struct opts *o)
 				    "duration such as 90, 90s, 15m or 1h", optarg);
 			break;
 		case OPT_CANCEL:	o->cancel = 1; break;
-		case OPT_TOKEN_FILE:	o->token_file = token_file_arg(argv); break;
+		case OPT_TOKEN_FILE:	o->token_file = cli_secret_file_option(argv, "--token-file",
+			    "set GH_TOKEN or give --token-file"); break;
 		case 'q':		o->quiet = 1; break;
 		case 'v':		o->verbose = 1; break;
 		case 'h':		usage(0);
 		case OPT_VERSION:	cli_version();
-		default:		bad_option(argv);
+		default:		cli_bad_option(argv, usage_text);
 		}
 	}
 	if (optind < argc)

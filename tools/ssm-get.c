@@ -25,8 +25,7 @@ static const char usage_text[] =
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fputs(usage_text, status ? stderr : stdout);
-	exit(status ? DK_EXIT_USAGE : cli_finish(DK_EXIT_OK));
+	cli_usage(usage_text, status);
 }
 
 enum { OPT_DECRYPT = 256, OPT_HISTORY, OPT_PREVIOUS, OPT_REGION, OPT_VERSION };

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,41 @@ cli_die_err(const struct dkerr *err)
 {
 	cli_die(dkerr_exit(err->kind), "%s",
 	    err->msg[0] ? err->msg : "failed for an unknown reason");
+}
+
+void
+cli_usage(const char *text, int status)
+{
+	fputs(text, status ? stderr : stdout);
+	exit(status ? DK_EXIT_USAGE : cli_finish(DK_EXIT_OK));
+}
+
+void
+cli_bad_option(char **argv, const char *usage)
+{
+	const char	*a = argv[optind - 1];
+
+	if (optopt && optopt < 256 && a[0] == '-' && a[1] != '-')
+		cli_warn("-%c: unknown option or missing argument", optopt);
+	else
+		cli_warn("%.*s: unknown option or missing argument",
+		    (int)strcspn(a, "="), a);
+	cli_usage(usage, 1);
+}
+
+const char *
+cli_secret_file_option(char **argv, const char *name, const char *hint)
+{
+	const char	*a = argv[optind - 1], *opt;
+	size_t		 n = strlen(name);
+
+	if ((strncmp(a, name, n) == 0 && a[n] == '=') ||
+	    (optind >= 2 && strcmp(argv[optind - 2], name) == 0))
+		return optarg;
+	/* "--tok=VALUE" is one word; "--tok VALUE" two. */
+	opt = strncmp(a, "--", 2) == 0 && strchr(a, '=') ? a : argv[optind - 2];
+	cli_die(DK_EXIT_USAGE, "%.*s: unknown option (a secret is never taken "
+	    "from the command line: %s)", (int)strcspn(opt, "="), opt, hint);
 }
 
 void

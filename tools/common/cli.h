@@ -22,6 +22,28 @@ void	cli_die(int, const char *, ...)
 /* Report a lib/ error and exit with the code its kind maps to. */
 void	cli_die_err(const struct dkerr *) __attribute__((noreturn));
 
+/*
+ * Print a usage text and exit: status 0 prints it to stdout (--help),
+ * anything else to stderr with DK_EXIT_USAGE.
+ */
+void	cli_usage(const char *, int) __attribute__((noreturn));
+
+/*
+ * After getopt_long returned '?': name the option it did not know, never
+ * what follows an '=' ("--token=SECRET" must not reach stderr), then the
+ * usage, exit 2.
+ */
+void	cli_bad_option(char **, const char *) __attribute__((noreturn));
+
+/*
+ * The argument of an option that names a secret's file (name, e.g.
+ * "--token-file"), accepted only when spelled out in full: getopt_long
+ * would take an abbreviation ("--token") for it, and its argument, a secret
+ * given by mistake, would then be named in a message as a file.  Otherwise
+ * exit 2 with hint ("set GH_TOKEN or give --token-file").
+ */
+const char *cli_secret_file_option(char **, const char *, const char *);
+
 /* Print "tool (deploykit) VERSION" to stdout and exit 0. */
 void	cli_version(void) __attribute__((noreturn));
 
