@@ -1,4 +1,6 @@
-# The report of mk/deploy.mk: one summary line from the stage files.
+# The report of mk/deploy.mk: one summary line from the stage files on
+# stdout; for a run that did not succeed, its failed jobs and steps on
+# stderr and exit status 5 (jq's halt_error), which fails the make target.
 # jq -rn -f report.jq --slurpfile target T --slurpfile push P \
 #   --slurpfile release R --slurpfile result W --arg app A --arg env E \
 #   --arg parameter NAME --arg now EPOCH
@@ -13,3 +15,8 @@
   + " run=" + ($w.html_url // "?")
   + " duration=" + (($s / 60 | floor) | tostring) + "m" + (($s % 60) | tostring) + "s"
   + " result=" + ($w.conclusion // $w.status // "unknown")
+| ., (if $w.conclusion == "success" then empty else
+    ([$w.failed_jobs[]? | "deploy: failed: " + (if type == "object"
+      then (.name // "?") + (if .step then ", step " + .step else "" end)
+      else tostring end) + "\n"] | add // "deploy: the run did not succeed\n")
+    | halt_error(5) end)
