@@ -34,7 +34,7 @@ MK_FILES = mk/deploy.mk mk/report.jq
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
 LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken \
-	ghapi
+	ghapi secretfile
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
 CLI_OBJ = $(O)/tools/common/cli.o

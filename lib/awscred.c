@@ -34,6 +34,7 @@
 #include "awscred.h"
 #include "awshost.h"
 #include "buf.h"
+#include "secretfile.h"
 
 #define CRED_PROCESS_MAX	((size_t)64 << 10)	/* credential_process stdout */
 #define CRED_TOKEN_MAX		((size_t)32 << 10)	/* token files; STS takes 20000 */
@@ -281,62 +282,26 @@ static int
 cred_read_token(const char *path, const char *what, struct buf *out,
     struct dkerr *err)
 {
-	struct stat	 st;
-	char		 chunk[4096];
-	ssize_t		 n;
-	int		 fd, ret = -1;
-
-	buf_wipe(out);
-	out->max = CRED_TOKEN_MAX;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1)
-		return dkerr_errno(err, DKERR_INPUT, "%s %s", what, path);
-	if (fstat(fd, &st) == -1) {
-		dkerr_errno(err, DKERR_INPUT, "%s %s", what, path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		dkerr_set(err, DKERR_INPUT, "%s %s: not a regular file", what,
-		    path);
-		goto out;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			dkerr_errno(err, DKERR_INPUT, "%s %s", what, path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(out, chunk, (size_t)n) == -1) {
-			dkerr_set(err, DKERR_INPUT, "%s %s: larger than %zu "
-			    "bytes", what, path, CRED_TOKEN_MAX);
-			goto out;
-		}
-	}
+	if (secretfile_read(path, what, 0, CRED_TOKEN_MAX, out, err) == -1)
+		return -1;
 	while (out->len > 0 && isspace((unsigned char)out->data[out->len - 1]))
 		out->data[--out->len] = '\0';
 	if (out->len == 0) {
 		dkerr_set(err, DKERR_INPUT, "%s %s: the file is empty", what,
 		    path);
-		goto out;
+		goto fail;
 	}
 	if (strlen(out->data) != out->len ||
 	    strpbrk(out->data, "\r\n") != NULL) {
 		/* A header value cannot hold these; say so, not what it held. */
 		dkerr_set(err, DKERR_INPUT, "%s %s: the token holds a line "
 		    "break or NUL", what, path);
-		goto out;
+		goto fail;
 	}
-	ret = 0;
-out:
-	OPENSSL_cleanse(chunk, sizeof(chunk));
-	close(fd);
-	if (ret == -1)
-		buf_wipe(out);
-	return ret;
+	return 0;
+fail:
+	buf_wipe(out);
+	return -1;
 }
 
 /*

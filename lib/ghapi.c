@@ -1,8 +1,5 @@
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "ghapi.h"
+#include "secretfile.h"
 
 #define GHAPI_MAX_ATTEMPTS	5
 #define GHAPI_MAX_RATE_WAITS	6
@@ -943,47 +941,12 @@ ghapi_token_check(const char *tok, const char *what, struct dkerr *err)
 static int
 ghapi_token_file(const char *path, struct buf *out, struct dkerr *err)
 {
-	struct stat	 st;
-	char		 chunk[1024];
-	ssize_t		 n;
-	size_t		 start = 0;
-	int		 fd, ret = -1;
+	size_t	 start = 0;
 
-	/* O_NONBLOCK: a FIFO must not hang us before fstat() refuses it. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
-	    O_NOCTTY);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			return dkerr_set(err, DKERR_INPUT, "token file %s: a "
-			    "symbolic link: not followed", path);
-		return dkerr_errno(err, DKERR_INPUT, "token file %s", path);
-	}
-	if (fstat(fd, &st) == -1) {
-		dkerr_errno(err, DKERR_INPUT, "token file %s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		dkerr_set(err, DKERR_INPUT, "token file %s: not a regular "
-		    "file", path);
-		goto out;
-	}
-	out->max = GHAPI_TOKEN_MAX + 256;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			dkerr_errno(err, DKERR_INPUT, "token file %s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(out, chunk, (size_t)n) == -1) {
-			dkerr_set(err, DKERR_INPUT, "token file %s: larger "
-			    "than %d bytes", path, GHAPI_TOKEN_MAX);
-			goto out;
-		}
-	}
+	/* Room for white space around a token of the largest size. */
+	if (secretfile_read(path, "token file", SECRETFILE_NOFOLLOW,
+	    GHAPI_TOKEN_MAX + 256, out, err) == -1)
+		return -1;
 	while (out->len > 0 && isspace((unsigned char)out->data[out->len - 1]))
 		out->data[--out->len] = '\0';
 	while (start < out->len && isspace((unsigned char)out->data[start]))
@@ -995,15 +958,10 @@ ghapi_token_file(const char *path, struct buf *out, struct dkerr *err)
 	if (memchr(buf_str(out), '\0', out->len) != NULL) {
 		dkerr_set(err, DKERR_INPUT, "token file %s: holds a NUL byte",
 		    path);
-		goto out;
-	}
-	ret = 0;
-out:
-	OPENSSL_cleanse(chunk, sizeof(chunk));
-	close(fd);
-	if (ret == -1)
 		buf_wipe(out);
-	return ret;
+		return -1;
+	}
+	return 0;
 }
 
 int
