@@ -110,9 +110,7 @@ endif
 # The release after a rollback's choice of version has no image stages.
 deploy_release_needs = $(if $(DEPLOY_ROLLBACK),$(deploy_dir)/target.json,$(deploy_dir)/push.json)
 
-# Tools that the recipes run, with the knobs they need in their environment.
-deploy_ecr = DEPLOY_REGISTRY_SCHEME='$(DEPLOY_REGISTRY_SCHEME)' \
-	DEPLOY_ECR_FLAGS='$(DEPLOY_ECR_FLAGS)' $(call deploy_tool,ecr-token)
+# The registry helper, with the knobs it reads from its environment.
 deploy_digest = PATH="$(if $(DEPLOY_BIN),$(DEPLOY_BIN):)$$PATH" \
 	DEPLOY_REGISTRY_SCHEME='$(DEPLOY_REGISTRY_SCHEME)' \
 	DEPLOY_ECR_FLAGS='$(DEPLOY_ECR_FLAGS)' $(deploy_mk_dir)registry-digest
@@ -165,7 +163,7 @@ $(deploy_dir)/push.json: $(deploy_dir)/image.json
 		pushed=false; \
 	else \
 		printf 'deploy: %-8s %s\n' push "$$image"; \
-		$(deploy_ecr) -q --password $(DEPLOY_ECR_FLAGS) | \
+		$(call deploy_tool,ecr-token) -q --password $(DEPLOY_ECR_FLAGS) | \
 			$(DOCKER) login --username AWS --password-stdin "$$reg" >/dev/null || exit 1; \
 		$(DOCKER) push -q "$$image" >/dev/null || exit 1; \
 		digest=$$($(deploy_digest) "$$reg" '$(DEPLOY_REPOSITORY)' '$(VERSION)') || exit 1; \
