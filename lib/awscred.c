@@ -35,13 +35,12 @@
 #include "awshost.h"
 #include "buf.h"
 #include "secretfile.h"
+#include "sts.h"
 
 #define CRED_PROCESS_MAX	((size_t)64 << 10)	/* credential_process stdout */
-#define CRED_TOKEN_MAX		((size_t)32 << 10)	/* token files; STS takes 20000 */
+#define CRED_TOKEN_MAX		STS_TOKEN_MAX	/* token files */
 #define CRED_REPLY_MAX		((size_t)256 << 10)	/* STS, container, IMDS answers */
 #define CRED_MAX_HOPS		16	/* source_profile chain length */
-#define CRED_DURATION_MIN	900UL	/* AssumeRole DurationSeconds bounds */
-#define CRED_DURATION_MAX	43200UL
 
 /* The SDKs give instance metadata 1 s so that a laptop does not hang on a
  * link-local address nobody answers; container agents get 2 s. */
@@ -57,8 +56,6 @@
 #define IMDS_DEFAULT_V4		"http://169.254.169.254"
 #define IMDS_DEFAULT_V6		"http://[fd00:ec2::254]"
 #define ECS_RELATIVE_HOST	"http://169.254.170.2"
-
-#define STS_VERSION		"2011-06-15"
 
 #define SSO_WORKAROUND \
 	"which deploykit does not speak: run `aws configure export-credentials " \
@@ -117,13 +114,9 @@ cred_label(char *out, size_t outsz, const char *fmt, ...)
 #define cred_source(c, ...) cred_label((c)->source, sizeof((c)->source), \
 	__VA_ARGS__)
 
-/*
- * Copy a key pair and token into c (which must hold none).  Returns 0, or
- * -1 with err set when memory runs out (c left empty).
- */
-static int
-cred_set(struct awscred *c, const char *ak, const char *sk, const char *token,
-    time_t expiration, struct dkerr *err)
+int
+awscred_set(struct awscred *c, const char *ak, const char *sk,
+    const char *token, time_t expiration, struct dkerr *err)
 {
 	c->access_key_id = strdup(ak);
 	c->secret_access_key = strdup(sk);
@@ -155,13 +148,8 @@ awscred_free(struct awscred *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/*
- * Parse an RFC 3339 time as AWS writes it ("2024-05-01T12:00:00Z", with
- * optional fraction, or an offset "+02:00") into *t.  Returns 0, or -1 when
- * the string is anything else.
- */
-static int
-cred_parse_time(const char *s, time_t *t)
+int
+awscred_parse_time(const char *s, time_t *t)
 {
 	struct tm	 tm;
 	const char	*p = s;
@@ -230,30 +218,6 @@ cred_format_time(time_t t, char *out, size_t outsz)
 		cred_label(out, outsz, "?");
 }
 
-/* Append "&name=value" to a form body, the value percent-encoded. */
-static int
-form_add(struct buf *b, const char *name, const char *value)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-
-	if (buf_addf(b, "%s%s=", b->len ? "&" : "", name) == -1)
-		return -1;
-	for (p = (const unsigned char *)value; *p; p++) {
-		/* RFC 3986 unreserved, spelled out: isalnum() follows the locale. */
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.' || *p == '~') {
-			if (buf_addc(b, (char)*p) == -1)
-				return -1;
-		} else if (buf_addc(b, '%') == -1 ||
-		    buf_addc(b, hex[*p >> 4]) == -1 ||
-		    buf_addc(b, hex[*p & 15]) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Sleep before retry `attempt` (1, 2, ...): 250 ms, 500 ms, ... jittered. */
 static void
 cred_backoff(int attempt)
@@ -269,17 +233,14 @@ cred_backoff(int attempt)
 }
 
 /*
- * Read a token file (web identity token, container authorization token)
- * into out, without trailing white space.  Not opened with O_NOFOLLOW, on
- * purpose: Kubernetes mounts projected service-account tokens (EKS IRSA and
- * Pod Identity both) as symlinks into a ..data folder.  The path comes from
- * the environment or the config, trusted as the process itself is.  Regular
- * files only (O_NONBLOCK so that a FIFO cannot hang us before fstat says
- * no), at most CRED_TOKEN_MAX bytes, no line breaks or NULs inside.
- * Returns 0, or -1 with err DKERR_INPUT naming what and the path.
+ * Not opened with O_NOFOLLOW, on purpose: Kubernetes mounts projected
+ * service-account tokens (EKS IRSA and Pod Identity both) as symlinks into
+ * a ..data folder.  The path comes from the environment, the config or the
+ * command line, trusted as the process itself is.  O_NONBLOCK (in
+ * secretfile) so that a FIFO cannot hang us before fstat says no.
  */
-static int
-cred_read_token(const char *path, const char *what, struct buf *out,
+int
+awscred_read_token(const char *path, const char *what, struct buf *out,
     struct dkerr *err)
 {
 	if (secretfile_read(path, what, 0, CRED_TOKEN_MAX, out, err) == -1)
@@ -305,236 +266,57 @@ fail:
 }
 
 /*
- * The STS endpoint and the region to sign for.  STS has a global endpoint,
- * so unlike the other services it works without a configured region: the
- * SDKs then use us-east-1, and so do we.  Returns a URL the caller frees,
- * or NULL with err set; *region is borrowed from conf or static.
- */
-static char *
-sts_endpoint(const struct awsconf *conf, const char **region, struct dkerr *err)
-{
-	static char	 fallback[] = "us-east-1";
-	struct awsconf	 tmp;
-
-	if (conf->region) {
-		*region = conf->region;
-		return awsconf_endpoint(conf, &awshost_sts, err);
-	}
-	/* A shallow copy differing only in the region; nothing is freed. */
-	tmp = *conf;
-	tmp.region = fallback;
-	*region = fallback;
-	return awsconf_endpoint(&tmp, &awshost_sts, err);
-}
-
-/*
- * Take <Credentials> out of an AssumeRole* reply into c.  Returns 0, or -1
- * with err DKERR_NETWORK for a reply that lacks them (a broken answer, not
- * the user's fault).
+ * AssumeRoleWithWebIdentity with the token in token_file (token_what names
+ * it in messages), through lib/sts.  who prefixes STS's messages; the
+ * token file's own name its.  Returns 0 with c filled, or -1 with err set:
+ * DKERR_INPUT (token file, endpoint), DKERR_REMOTE (STS said no),
+ * DKERR_NETWORK.
  */
 static int
-sts_take_credentials(const struct buf *xml, const char *who,
-    struct awscred *c, struct dkerr *err)
-{
-	struct buf	 ak = BUF_INIT(4096), sk = BUF_INIT(4096);
-	struct buf	 tok = BUF_INIT(CRED_TOKEN_MAX), exp = BUF_INIT(128);
-	time_t		 t = 0;
-	int		 ret = -1;
-
-	if (awsapi_xml_text(xml->data, xml->len, "AccessKeyId", &ak) == -1 ||
-	    awsapi_xml_text(xml->data, xml->len, "SecretAccessKey", &sk) == -1 ||
-	    ak.len == 0 || sk.len == 0) {
-		dkerr_set(err, DKERR_NETWORK, "%s: the STS answer holds no "
-		    "credentials", who);
-		goto out;
-	}
-	if (awsapi_xml_text(xml->data, xml->len, "SessionToken", &tok) == -1)
-		buf_reset(&tok);
-	if (awsapi_xml_text(xml->data, xml->len, "Expiration", &exp) == 0 &&
-	    cred_parse_time(buf_str(&exp), &t) == -1) {
-		dkerr_set(err, DKERR_NETWORK, "%s: the STS answer has a "
-		    "malformed Expiration", who);
-		goto out;
-	}
-	ret = cred_set(c, buf_str(&ak), buf_str(&sk),
-	    tok.len ? buf_str(&tok) : NULL, t, err);
-out:
-	buf_free(&ak);
-	buf_wipe(&sk);
-	buf_wipe(&tok);
-	buf_free(&exp);
-	return ret;
-}
-
-/* The session name the SDKs make up when none is configured. */
-static const char *
-sts_session_name(const char *given, char *out, size_t outsz)
-{
-	int	 n;
-
-	if (given)
-		return given;
-	n = snprintf(out, outsz, "deploykit-session-%lld",
-	    (long long)time(NULL));
-	if (n < 0 || (size_t)n >= outsz)
-		return "deploykit-session";
-	return out;
-}
-
-/*
- * STS AssumeRoleWithWebIdentity.  The call is unsigned (the token is the
- * proof), so it goes straight through http_send() rather than awsapi,
- * with the same retry rules: network errors, 5xx, throttling and STS's
- * IDPCommunicationError, up to max_attempts.  who prefixes messages.
- * Returns 0 with c filled, or -1 with err set: DKERR_INPUT (token file,
- * endpoint), DKERR_REMOTE (STS said no), DKERR_NETWORK.
- */
-static int
-sts_web_identity(struct cred_ctx *ctx, const char *who, const char *role_arn,
+cred_web_identity(struct cred_ctx *ctx, const char *who, const char *role_arn,
     const char *session, const char *token_file, const char *token_what,
     struct awscred *c, struct dkerr *err)
 {
-	struct http_header	 hdr[2];
-	struct http_request	 req;
-	struct http_response	 resp;
-	struct awsapi_error	 ae;
-	struct buf		 token = BUF_INIT(CRED_TOKEN_MAX);
-	struct buf		 form = BUF_INIT(CRED_TOKEN_MAX * 3 + 8192);
-	struct buf		 xml = BUF_INIT(CRED_REPLY_MAX);
-	const char		*region;
-	char			*endpoint = NULL, sname[64];
-	int			 attempt, max, retry, ret = -1;
+	struct sts_call	 call;
+	struct buf	 token = BUF_INIT(CRED_TOKEN_MAX);
+	int		 ret;
 
-	memset(&resp, 0, sizeof(resp));
-	if (cred_read_token(token_file, token_what, &token, err) == -1)
+	if (awscred_read_token(token_file, token_what, &token, err) == -1)
 		return -1;
-	if ((endpoint = sts_endpoint(ctx->conf, &region, err)) == NULL) {
+	memset(&call, 0, sizeof(call));
+	call.conf = ctx->conf;
+	call.http = ctx->http;
+	call.role_arn = role_arn;
+	call.session_name = session;
+	if ((ret = sts_web_identity(&call, buf_str(&token), c, NULL, err)) == -1)
 		dkerr_prefix(err, "%s", who);
-		goto out;
-	}
-	session = sts_session_name(session, sname, sizeof(sname));
-	if (form_add(&form, "Action", "AssumeRoleWithWebIdentity") == -1 ||
-	    form_add(&form, "Version", STS_VERSION) == -1 ||
-	    form_add(&form, "RoleArn", role_arn) == -1 ||
-	    form_add(&form, "RoleSessionName", session) == -1 ||
-	    form_add(&form, "WebIdentityToken", buf_str(&token)) == -1) {
-		dkerr_set(err, DKERR_INPUT, "%s: the request is too large", who);
-		goto out;
-	}
 	buf_wipe(&token);
-	hdr[0].name = (char *)"Content-Type";
-	hdr[0].value = (char *)"application/x-www-form-urlencoded; charset=utf-8";
-	hdr[1].name = (char *)"Accept";
-	hdr[1].value = (char *)"text/xml";
-	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.url = endpoint;
-	req.headers = hdr;
-	req.nheaders = 2;
-	req.body = form.data;
-	req.body_len = form.len;
-	max = ctx->conf->max_attempts > 0 ? ctx->conf->max_attempts : 3;
-
-	for (attempt = 1; ; attempt++) {
-		http_response_free(&resp);
-		resp.body.max = CRED_REPLY_MAX;
-		if (http_send(ctx->http, &req, &resp, err) == -1) {
-			if (err->kind != DKERR_NETWORK || attempt >= max) {
-				dkerr_prefix(err, "%s: assuming role %s with web "
-				    "identity", who, role_arn);
-				goto out;
-			}
-			cred_backoff(attempt);
-			continue;
-		}
-		if (resp.status >= 200 && resp.status < 300)
-			break;
-		awsapi_parse_error(resp.status, &resp, &ae);
-		retry = awsapi_retryable(resp.status, ae.code) ||
-		    strcmp(ae.code, "IDPCommunicationError") == 0;
-		if (retry && attempt < max) {
-			cred_backoff(attempt);
-			continue;
-		}
-		if (ae.code[0])
-			dkerr_set(err, retry ? DKERR_NETWORK : DKERR_REMOTE,
-			    "%s: assuming role %s with web identity: %s: %s%s",
-			    who, role_arn, ae.code,
-			    ae.message[0] ? ae.message : "no message",
-			    retry ? " (after retries)" : "");
-		else
-			dkerr_set(err, retry ? DKERR_NETWORK : DKERR_REMOTE,
-			    "%s: assuming role %s with web identity: HTTP %ld%s",
-			    who, role_arn, resp.status,
-			    retry ? " (after retries)" : "");
-		goto out;
-	}
-	if (buf_add(&xml, buf_str(&resp.body), resp.body.len) == -1) {
-		dkerr_set(err, DKERR_NETWORK, "%s: the STS answer is too large",
-		    who);
-		goto out;
-	}
-	ret = sts_take_credentials(&xml, who, c, err);
-out:
-	http_response_free(&resp);
-	buf_wipe(&token);
-	buf_wipe(&form);
-	buf_wipe(&xml);
-	free(endpoint);
 	return ret;
 }
 
 /*
- * STS AssumeRole, signed with src.  duration 0 leaves it to STS (1 h);
- * external_id and session may be NULL.  Returns 0 with c filled, or -1 with
- * err set as awsapi_query() sets it, prefixed with who and the role.
+ * AssumeRole signed with src, through lib/sts.  duration 0 leaves it to
+ * STS (1 h); external_id and session may be NULL.  Returns 0 with c
+ * filled, or -1 with err set, prefixed with who.
  */
 static int
-sts_assume_role(struct cred_ctx *ctx, const char *who,
+cred_assume_role(struct cred_ctx *ctx, const char *who,
     const struct awscred *src, const char *role_arn, const char *session,
     const char *external_id, unsigned long duration, struct awscred *c,
     struct dkerr *err)
 {
-	struct awsapi	 api;
-	struct buf	 form = BUF_INIT(16384), xml = BUF_INIT(CRED_REPLY_MAX);
-	const char	*region;
-	char		*endpoint, sname[64], dur[24];
-	int		 n, ret = -1;
+	struct sts_call	 call;
 
-	if ((endpoint = sts_endpoint(ctx->conf, &region, err)) == NULL)
+	memset(&call, 0, sizeof(call));
+	call.conf = ctx->conf;
+	call.http = ctx->http;
+	call.role_arn = role_arn;
+	call.session_name = session;
+	call.external_id = external_id;
+	call.duration = duration;
+	if (sts_assume_role(&call, src, c, NULL, err) == -1)
 		return dkerr_prefix(err, "%s", who);
-	session = sts_session_name(session, sname, sizeof(sname));
-	n = snprintf(dur, sizeof(dur), "%lu", duration);
-	if (n < 0 || (size_t)n >= sizeof(dur)) {
-		dkerr_set(err, DKERR_INPUT, "%s: duration out of range", who);
-		goto out;
-	}
-	if (form_add(&form, "Action", "AssumeRole") == -1 ||
-	    form_add(&form, "Version", STS_VERSION) == -1 ||
-	    form_add(&form, "RoleArn", role_arn) == -1 ||
-	    form_add(&form, "RoleSessionName", session) == -1 ||
-	    (external_id && form_add(&form, "ExternalId", external_id) == -1) ||
-	    (duration && form_add(&form, "DurationSeconds", dur) == -1)) {
-		dkerr_set(err, DKERR_INPUT, "%s: the request is too large", who);
-		goto out;
-	}
-	memset(&api, 0, sizeof(api));
-	api.http = ctx->http;
-	api.cred = src;
-	api.service = &awshost_sts;
-	api.region = region;
-	api.endpoint = endpoint;
-	api.max_attempts = ctx->conf->max_attempts;
-	if (awsapi_query(&api, buf_str(&form), &xml, NULL, err) == -1) {
-		dkerr_prefix(err, "%s: assuming role %s", who, role_arn);
-		goto out;
-	}
-	ret = sts_take_credentials(&xml, who, c, err);
-out:
-	buf_free(&form);
-	buf_wipe(&xml);
-	free(endpoint);
-	return ret;
+	return 0;
 }
 
 /* Step 1: the key pair in the environment.  1 found, 0 not set, -1 error. */
@@ -550,7 +332,7 @@ cred_from_env(struct awscred *c, struct dkerr *err)
 		return dkerr_set(err, DKERR_INPUT, "%s is set but %s is not",
 		    ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
 		    ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-	if (cred_set(c, ak, sk, cred_env("AWS_SESSION_TOKEN"), 0, err) == -1)
+	if (awscred_set(c, ak, sk, cred_env("AWS_SESSION_TOKEN"), 0, err) == -1)
 		return -1;
 	cred_source(c, "environment");
 	return 1;
@@ -569,7 +351,7 @@ cred_from_env_web_identity(struct cred_ctx *ctx, struct awscred *c,
 	if (role == NULL)
 		return dkerr_set(err, DKERR_INPUT, "AWS_WEB_IDENTITY_TOKEN_FILE "
 		    "is set but AWS_ROLE_ARN is not");
-	if (sts_web_identity(ctx, "environment", role,
+	if (cred_web_identity(ctx, "environment", role,
 	    cred_env("AWS_ROLE_SESSION_NAME"), file,
 	    "AWS_WEB_IDENTITY_TOKEN_FILE", c, err) == -1)
 		return -1;
@@ -602,11 +384,12 @@ cred_json_free(json_t *doc)
  * Take credentials out of a JSON object as credential_process, container
  * agents and IMDS write them: AccessKeyId, SecretAccessKey, the token under
  * token_key, optional Expiration.  Credentials past their expiration are
- * refused.  Returns 0, or -1 with err of the given kind, prefixed by who.
+ * refused.  Returns 0, or -1 with err of the given kind (the caller names
+ * the source in front).
  */
 static int
-cred_from_json(json_t *doc, const char *token_key, const char *who,
-    enum dkerr_kind kind, struct awscred *c, struct dkerr *err)
+cred_from_json(json_t *doc, const char *token_key, enum dkerr_kind kind,
+    struct awscred *c, struct dkerr *err)
 {
 	json_t		*ak, *sk, *tok, *exp;
 	time_t		 t = 0;
@@ -617,26 +400,76 @@ cred_from_json(json_t *doc, const char *token_key, const char *who,
 	tok = json_object_get(doc, token_key);
 	exp = json_object_get(doc, "Expiration");
 	if (!json_is_string(ak) || json_string_length(ak) == 0)
-		return dkerr_set(err, kind, "%s: AccessKeyId is missing", who);
+		return dkerr_set(err, kind, "AccessKeyId is missing");
 	if (!json_is_string(sk) || json_string_length(sk) == 0)
-		return dkerr_set(err, kind, "%s: SecretAccessKey is missing", who);
+		return dkerr_set(err, kind, "SecretAccessKey is missing");
 	if (tok && !json_is_null(tok) && !json_is_string(tok))
-		return dkerr_set(err, kind, "%s: %s is not a string", who,
-		    token_key);
+		return dkerr_set(err, kind, "%s is not a string", token_key);
+	/* Keys go on as C strings: a NUL inside (\u0000) would cut them. */
+	if (strlen(json_string_value(ak)) != json_string_length(ak) ||
+	    strlen(json_string_value(sk)) != json_string_length(sk) ||
+	    (json_is_string(tok) &&
+	    strlen(json_string_value(tok)) != json_string_length(tok)))
+		return dkerr_set(err, kind, "a key or token holds a NUL");
 	if (exp && !json_is_null(exp)) {
 		if (!json_is_string(exp) ||
-		    cred_parse_time(json_string_value(exp), &t) == -1)
-			return dkerr_set(err, kind, "%s: Expiration is not an "
-			    "RFC 3339 time", who);
+		    awscred_parse_time(json_string_value(exp), &t) == -1)
+			return dkerr_set(err, kind, "Expiration is not an "
+			    "RFC 3339 time");
 		if (t <= time(NULL)) {
 			cred_format_time(t, when, sizeof(when));
-			return dkerr_set(err, kind, "%s: the credentials "
-			    "expired at %s", who, when);
+			return dkerr_set(err, kind, "the credentials expired "
+			    "at %s", when);
 		}
 	}
-	return cred_set(c, json_string_value(ak), json_string_value(sk),
+	return awscred_set(c, json_string_value(ak), json_string_value(sk),
 	    json_is_string(tok) && json_string_length(tok) ?
 	    json_string_value(tok) : NULL, t, err);
+}
+
+int
+awscred_process_parse(const char *json, size_t len, struct awscred *c,
+    struct dkerr *err)
+{
+	json_error_t	 jerr;
+	json_t		*doc, *ver;
+	int		 ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (len == 0)
+		return dkerr_set(err, DKERR_INPUT, "the output is empty");
+	/* The parser's own text quotes the input: report the place only. */
+	doc = json_loadb(json, len, 0, &jerr);
+	if (doc == NULL) {
+		dkerr_set(err, DKERR_INPUT, "the output is not JSON (line %d, "
+		    "column %d)", jerr.line, jerr.column);
+		goto out;
+	}
+	if (!json_is_object(doc)) {
+		dkerr_set(err, DKERR_INPUT, "the output is not a JSON object");
+		goto out;
+	}
+	ver = json_object_get(doc, "Version");
+	if (ver == NULL) {
+		dkerr_set(err, DKERR_INPUT, "the output has no Version "
+		    "(deploykit speaks Version 1)");
+		goto out;
+	}
+	if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
+		if (json_is_integer(ver))
+			dkerr_set(err, DKERR_INPUT, "the output has Version "
+			    "%lld (deploykit speaks Version 1)",
+			    (long long)json_integer_value(ver));
+		else
+			dkerr_set(err, DKERR_INPUT, "Version is not the "
+			    "number 1");
+		goto out;
+	}
+	ret = cred_from_json(doc, "SessionToken", DKERR_INPUT, c, err);
+out:
+	OPENSSL_cleanse(&jerr, sizeof(jerr));
+	cred_json_free(doc);
+	return ret;
 }
 
 /*
@@ -654,8 +487,6 @@ cred_process(const char *profile, const char *cmd, struct awscred *c,
 {
 	struct buf		 out = BUF_INIT(CRED_PROCESS_MAX);
 	struct sigaction	 sa;
-	json_error_t		 jerr;
-	json_t			*doc = NULL, *ver;
 	char			 chunk[4096], who[160];
 	char			 sh[] = "sh", dashc[] = "-c", *cmdcopy, *argv[4];
 	ssize_t			 n;
@@ -742,43 +573,10 @@ cred_process(const char *profile, const char *cmd, struct awscred *c,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		goto out;
 	}
-	if (out.len == 0) {
-		dkerr_set(err, DKERR_INPUT, "%s: the output is empty", who);
-		goto out;
-	}
-	/* The parser's own text quotes the input: report the place only. */
-	doc = json_loadb(out.data, out.len, 0, &jerr);
-	if (doc == NULL) {
-		dkerr_set(err, DKERR_INPUT, "%s: the output is not JSON "
-		    "(line %d, column %d)", who, jerr.line, jerr.column);
-		goto out;
-	}
-	if (!json_is_object(doc)) {
-		dkerr_set(err, DKERR_INPUT, "%s: the output is not a JSON "
-		    "object", who);
-		goto out;
-	}
-	ver = json_object_get(doc, "Version");
-	if (ver == NULL) {
-		dkerr_set(err, DKERR_INPUT, "%s: the output has no Version "
-		    "(deploykit speaks Version 1)", who);
-		goto out;
-	}
-	if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
-		if (json_is_integer(ver))
-			dkerr_set(err, DKERR_INPUT, "%s: the output has Version "
-			    "%lld (deploykit speaks Version 1)", who,
-			    (long long)json_integer_value(ver));
-		else
-			dkerr_set(err, DKERR_INPUT, "%s: Version is not the "
-			    "number 1", who);
-		goto out;
-	}
-	ret = cred_from_json(doc, "SessionToken", who, DKERR_INPUT, c, err);
+	if ((ret = awscred_process_parse(out.data, out.len, c, err)) == -1)
+		dkerr_prefix(err, "%s", who);
 out:
-	OPENSSL_cleanse(&jerr, sizeof(jerr));
 	free(cmdcopy);
-	cred_json_free(doc);
 	buf_wipe(&out);
 	return ret;
 }
@@ -935,7 +733,7 @@ cred_from_container(struct cred_ctx *ctx, struct awscred *c,
 	tokfile = cred_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	tokenv = cred_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	if (tokfile) {
-		if (cred_read_token(tokfile, "AWS_CONTAINER_AUTHORIZATION_"
+		if (awscred_read_token(tokfile, "AWS_CONTAINER_AUTHORIZATION_"
 		    "TOKEN_FILE", &tok, err) == -1)
 			goto out;
 	} else if (tokenv) {
@@ -996,8 +794,10 @@ cred_from_container(struct cred_ctx *ctx, struct awscred *c,
 		goto out;
 	}
 	cred_label(who, sizeof(who), "container credentials from %s", host);
-	if (cred_from_json(doc, "Token", who, DKERR_NETWORK, c, err) == -1)
+	if (cred_from_json(doc, "Token", DKERR_NETWORK, c, err) == -1) {
+		dkerr_prefix(err, "%s", who);
 		goto out;
+	}
 	cred_source(c, "container");
 	ret = 1;
 out:
@@ -1194,8 +994,10 @@ cred_from_imds(struct cred_ctx *ctx, struct awscred *c, struct dkerr *err)
 		    json_string_value(code));
 		goto out;
 	}
-	if (cred_from_json(doc, "Token", who, DKERR_NETWORK, c, err) == -1)
+	if (cred_from_json(doc, "Token", DKERR_NETWORK, c, err) == -1) {
+		dkerr_prefix(err, "%s", who);
 		goto out;
+	}
 	cred_source(c, "instance metadata");
 	ret = 1;
 out:
@@ -1238,7 +1040,7 @@ profile_static(const struct cred_ctx *ctx, const char *p, struct awscred *c,
 		return dkerr_set(err, DKERR_INPUT, "profile %s has %s but no %s",
 		    p, ak ? "aws_access_key_id" : "aws_secret_access_key",
 		    ak ? "aws_secret_access_key" : "aws_access_key_id");
-	if (cred_set(c, ak, sk, cred_get(ctx, p, "aws_session_token"), 0,
+	if (awscred_set(c, ak, sk, cred_get(ctx, p, "aws_session_token"), 0,
 	    err) == -1)
 		return -1;
 	cred_source(c, "profile %s", p);
@@ -1267,7 +1069,7 @@ profile_plain(struct cred_ctx *ctx, const char *p, struct awscred *c,
 			return dkerr_set(err, DKERR_INPUT, "profile %s has "
 			    "web_identity_token_file but no role_arn", p);
 		cred_label(who, sizeof(who), "profile %s", p);
-		if (sts_web_identity(ctx, who, role,
+		if (cred_web_identity(ctx, who, role,
 		    cred_get(ctx, p, "role_session_name"), file,
 		    "web_identity_token_file", c, err) == -1)
 			return -1;
@@ -1378,11 +1180,11 @@ profile_assume_role(struct cred_ctx *ctx, const char *p,
 		duration = isdigit((unsigned char)dur[0]) ?
 		    strtoul(dur, &end, 10) : 0;
 		if (!isdigit((unsigned char)dur[0]) || errno || *end != '\0' ||
-		    duration < CRED_DURATION_MIN || duration > CRED_DURATION_MAX)
+		    duration < STS_DURATION_MIN || duration > STS_DURATION_MAX)
 			return dkerr_set(err, DKERR_INPUT, "profile %s: "
 			    "duration_seconds %.32s is not a number of seconds "
-			    "from %lu to %lu", p, dur, CRED_DURATION_MIN,
-			    CRED_DURATION_MAX);
+			    "from %lu to %lu", p, dur, STS_DURATION_MIN,
+			    STS_DURATION_MAX);
 	}
 	ext = cred_get(ctx, p, "external_id");
 	sess = cred_get(ctx, p, "role_session_name");
@@ -1427,7 +1229,7 @@ profile_assume_role(struct cred_ctx *ctx, const char *p,
 		}
 	}
 	cred_label(who, sizeof(who), "profile %s", p);
-	if (sts_assume_role(ctx, who, &src, role, sess, ext, duration, c,
+	if (cred_assume_role(ctx, who, &src, role, sess, ext, duration, c,
 	    err) == -1)
 		goto out;
 	cred_source(c, "profile %s: assume role", p);

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "awsconf.h"
+#include "buf.h"
 #include "dkerr.h"
 #include "http.h"
 
@@ -46,8 +47,8 @@ struct awscred {
 };
 
 /*
- * Resolve credentials.  http is used for STS (AssumeRole signed through
- * awsapi, AssumeRoleWithWebIdentity unsigned); container and IMDS calls use
+ * Resolve credentials.  http is used for STS (through lib/sts: AssumeRole
+ * signed, AssumeRoleWithWebIdentity unsigned); container and IMDS calls use
  * short-timeout clients made here and freed before returning.  The struct
  * is overwritten: pass it zeroed or freed.
  * Returns 0, or -1 with err set and the struct left empty: DKERR_INPUT for
@@ -60,5 +61,45 @@ int	awscred_resolve(const struct awsconf *, struct http_client *,
 
 /* Wipe and free; the struct can be reused after. */
 void	awscred_free(struct awscred *);
+
+/*
+ * Copy a key pair and an optional token (NULL: none) into c, which must
+ * hold none; source is left as it is.  Returns 0, or -1 with err
+ * DKERR_NETWORK when memory runs out (c left empty).
+ */
+int	awscred_set(struct awscred *, const char *access_key_id,
+	    const char *secret_access_key, const char *session_token,
+	    time_t expiration, struct dkerr *);
+
+/*
+ * Parse credential_process output (len bytes, not necessarily
+ * NUL-terminated): a JSON object with Version 1, AccessKeyId,
+ * SecretAccessKey, optional SessionToken and Expiration (RFC 3339).
+ * Credentials already past their Expiration are refused (the one use of the
+ * clock).  out is overwritten; source is left empty.  Returns 0, or -1 with
+ * err DKERR_INPUT ("the output is not JSON (line 1, column 3)", "the output
+ * has Version 2 (...)", "SecretAccessKey is missing", "the credentials
+ * expired at ...": never a value from the input) and out empty.
+ */
+int	awscred_process_parse(const char *json, size_t len, struct awscred *out,
+	    struct dkerr *err);
+
+/*
+ * Parse an RFC 3339 time as AWS writes it ("2024-05-01T12:00:00Z", with an
+ * optional fraction, or an offset "+02:00") into *t.  Returns 0, or -1 for
+ * anything else.
+ */
+int	awscred_parse_time(const char *, time_t *t);
+
+/*
+ * Read a token file (a web identity token, a container authorization
+ * token) into out, without trailing white space: a regular file (symbolic
+ * links followed: Kubernetes projects tokens so), at most 32 KiB,
+ * not empty, no line break or NUL inside.  what names it in
+ * messages ("AWS_WEB_IDENTITY_TOKEN_FILE").  Returns 0, or -1 with err
+ * DKERR_INPUT "what path: why" and out wiped.
+ */
+int	awscred_read_token(const char *path, const char *what, struct buf *out,
+	    struct dkerr *err);
 
 #endif

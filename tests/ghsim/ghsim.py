@@ -22,6 +22,8 @@ tests/ghsim/validate-proxy.js in the test suite):
   GET  /repos/{o}/{r}/actions/runs/{id}/jobs             paginated, with steps
   POST /repos/{o}/{r}/actions/runs/{id}/cancel           202, 409 when done
   GET  /repos/{o}/{r}/actions/runs/{id}/pending_deployments
+  GET  /repos/{o}/{r}/installation                       (App JWT) installation
+  POST /app/installations/{id}/access_tokens             (App JWT) 201 token
 Every path may also be prefixed with /api/v3 (GitHub Enterprise Server's
 form); URLs in bodies then carry the prefix too.
 
@@ -110,6 +112,45 @@ Admin API (no auth, never logged, never counted), JSON in and out:
                            counted, remaining, etag, if_none_match, fault, conn,
                            headers the tools must send, the JSON body sent
   POST /_sim/reset         forget runs, log and faults (repos/tokens stay)
+  POST /_sim/apps          {"app_id":N,"slug","public_key_pem","installations":
+                            [{"id":N,"account":"acme","repos":["acme/infra"],
+                              "permissions":{"actions":"write"},"events":[]}]}
+      A GitHub App.  Its endpoints take a JWT (Bearer): RS256 checked with
+      public_key_pem (by openssl dgst), iss the app id, exp in the future
+      and at most 10 minutes ahead, iat not in the future, on the
+      simulator's clock; else 401 with GitHub's messages.  An installation
+      covers the repos (fnmatch patterns) that exist; a repository it does
+      not cover is 404.  A minted token ("ghs_...") is narrowed to the
+      repositories / repository_ids and permissions asked (beyond the
+      installation's: 422), works as a token of the simulator (write when
+      actions: write) and expires an hour later, then 401.
+  POST /_sim/clock         {"offset":S,"date":S|null}: the simulator's clock
+                           is real time + offset (JWT and token expiry);
+                           the Date header uses date when not null, else
+                           offset (a server whose Date is wrong)
+
+GitHub Actions' OIDC token endpoint (what ACTIONS_ID_TOKEN_REQUEST_URL names
+in a job with `permissions: id-token: write`), outside the REST API and not
+behind validate-proxy.js; tools call the simulator directly:
+  GET  /_actions/idtoken?api-version=2.0&audience=AUD
+                           Authorization: Bearer <request token>; 200
+                           {"count":1,"value":"<JWT>"}, an unknown or missing
+                           token 401.  The JWT is RS256 (openssl, with a key
+                           made on first use), iss
+                           https://token.actions.githubusercontent.com, aud
+                           AUD (default https://github.com/OWNER, as GitHub),
+                           sub repo:OWNER/REPO:environment:ENV (without an
+                           environment repo:OWNER/REPO:ref:REF), repository,
+                           ref, run_id, environment ..., iat = now, nbf
+                           10 min before, exp 5 min after, on the
+                           simulator's clock (POST /_sim/clock).
+  POST /_sim/oidc          {"request_token","repository":"acme/app","ref":
+                            "refs/heads/main","environment":"prod","run_id":
+                            "7","sub":"override","fail":[503,...]}: a job's
+                           request token; "fail" answers its next requests
+                           with those statuses first
+  GET  /_sim/oidc          {"issuer","kid","public_key_pem","log":[{"audience",
+                            "known","status"}...]}
 """
 import argparse
 import base64
@@ -125,6 +166,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -219,6 +261,8 @@ class Sim:
         self.next_id = {"repo": 100000, "workflow": 2000000, "run": 30000000000,
                         "job": 40000000000, "user": 5000}
         self.users = {}
+        self.apps = {}        # GitHub Apps: app id -> dict (POST /_sim/apps)
+        self.clock = {"offset": 0.0, "date": None}  # POST /_sim/clock
         self.logfile = None
         self.add_token({"token": "ghs_ghsim_default_token", "label": "default",
                         "login": "deploy-bot", "repos": ["*"]})
@@ -746,6 +790,234 @@ def error(status, message, doc=DOCS, **extra):
     return status, body, {}
 
 
+# ---- GitHub Apps: JWTs and installation tokens ------------------------------
+
+APP_DOC = {
+    "installation": DOCS + "/apps/apps#get-a-repository-installation-for-the-authenticated-app",
+    "access_tokens": DOCS + "/apps/apps#create-an-installation-access-token-for-an-app",
+}
+APP_PATH = re.compile(r"/repos/[^/]+/[^/]+/installation|/app/installations/[^/]+/access_tokens")
+JWT_MAX_AHEAD = 600     # GitHub refuses an exp further ahead than 10 minutes
+TOKEN_LIFETIME = 3600   # installation tokens live one hour
+PERM_LEVELS = {"read": 1, "write": 2, "admin": 3}
+JWT_UNDECODABLE = "A JSON web token could not be decoded"
+
+
+def sim_now(sim):
+    """The simulator's clock: real time plus POST /_sim/clock's offset."""
+    return time.time() + float(sim.clock["offset"])
+
+
+def b64url_decode(s):
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", s):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def verify_rs256(pub_pem, data, sig):
+    """Whether sig is an RSASSA-PKCS1-v1_5 SHA-256 signature of data by the
+    public key pub_pem (openssl dgst: the standard library has no RSA)."""
+    with tempfile.NamedTemporaryFile(prefix="ghsim-pub-", suffix=".pem") as pub, \
+            tempfile.NamedTemporaryFile(prefix="ghsim-sig-") as s:
+        pub.write(pub_pem.encode())
+        pub.flush()
+        s.write(sig)
+        s.flush()
+        p = subprocess.run(["openssl", "dgst", "-sha256", "-verify", pub.name,
+                            "-signature", s.name], input=data, capture_output=True)
+    return p.returncode == 0 and p.stdout.strip() == b"Verified OK"
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def app_jwt(sim, token):
+    """The App a JWT proves: (app, None), or (None, GitHub's 401 message).
+    RS256 with the App's public key; iss the App's ID (integer or string);
+    exp in the future but at most 10 minutes ahead, iat not in the future,
+    both on the simulator's clock."""
+    if not token or token.count(".") != 2:
+        return None, JWT_UNDECODABLE
+    h64, c64, s64 = token.split(".")
+    try:
+        header = json.loads(b64url_decode(h64))
+        claims = json.loads(b64url_decode(c64))
+        sig = b64url_decode(s64)
+    except ValueError:
+        return None, JWT_UNDECODABLE
+    if not isinstance(header, dict) or not isinstance(claims, dict) or \
+            header.get("alg") != "RS256":
+        return None, JWT_UNDECODABLE
+    iss = claims.get("iss")
+    app = sim.apps.get(int(iss)) if is_int(iss) or (isinstance(iss, str) and
+                                                    iss.isdigit()) else None
+    if app is None:
+        return None, "Integration not found"
+    if not verify_rs256(app["public_key_pem"], (h64 + "." + c64).encode(), sig):
+        return None, JWT_UNDECODABLE
+    now = sim_now(sim)
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not is_int(exp) or exp <= now:
+        return None, ("'Expiration time' claim ('exp') must be a numeric value representing "
+                      "the future time at which the assertion expires")
+    if exp > now + JWT_MAX_AHEAD:
+        return None, "'Expiration time' claim ('exp') is too far in the future"
+    if not is_int(iat) or iat > now:
+        return None, ("'Issued at' claim ('iat') must be an Integer representing the time "
+                      "that the assertion was issued")
+    return app, None
+
+
+def app_add(sim, spec):
+    """POST /_sim/apps: an App, its public key and its installations."""
+    app_id = int(spec["app_id"])
+    pem = spec["public_key_pem"]
+    p = subprocess.run(["openssl", "pkey", "-pubin", "-noout"], input=pem.encode(),
+                       capture_output=True)
+    if p.returncode != 0 or "PRIVATE" in pem:
+        raise ValueError("public_key_pem: not a PEM public key")
+    slug = spec.get("slug") or "app-%d" % app_id
+    sim.user(slug + "[bot]")
+    insts = {}
+    for i in spec.get("installations", []):
+        account = i.get("account") or i["repos"][0].split("/", 1)[0]
+        sim.next_id.setdefault("installation", 60000000)
+        iid = int(i.get("id") or sim.new_id("installation"))
+        sim.user(account)
+        insts[iid] = {"id": iid, "account": account,
+                      "repos": list(i.get("repos", [account + "/*"])),
+                      "permissions": dict(i.get("permissions", {"actions": "write",
+                                                                "metadata": "read"})),
+                      "events": list(i.get("events", [])),
+                      "target_type": i.get("target_type", "Organization"),
+                      "created": time.time() - 86400 * 7}
+    sim.apps[app_id] = {"id": app_id, "slug": slug, "public_key_pem": pem,
+                        "client_id": "Iv1." + hashlib.sha1(str(app_id).encode()).hexdigest()[:16],
+                        "installations": insts}
+    return {"app_id": app_id, "slug": slug, "installations": sorted(insts)}
+
+
+def app_covers(sim, inst, full):
+    return full in sim.repos and any(fnmatch.fnmatchcase(full, p) for p in inst["repos"])
+
+
+def installation_body(sim, u, app, inst):
+    account = simple_user(sim, u, inst["account"])
+    if inst["target_type"] == "Organization":
+        account["type"] = "Organization"
+    return {
+        "id": inst["id"], "account": account,
+        "repository_selection": "all" if any("*" in p for p in inst["repos"]) else "selected",
+        "access_tokens_url": "%s/app/installations/%d/access_tokens" % (u.api, inst["id"]),
+        "repositories_url": u.api + "/installation/repositories",
+        "html_url": "%s/organizations/%s/settings/installations/%d" % (
+            u.html, inst["account"], inst["id"]),
+        "app_id": app["id"], "client_id": app["client_id"], "app_slug": app["slug"],
+        "target_id": sim.user(inst["account"]), "target_type": inst["target_type"],
+        "permissions": inst["permissions"], "events": inst["events"],
+        "created_at": iso(inst["created"]), "updated_at": iso(inst["created"]),
+        "single_file_name": None, "has_multiple_single_files": False,
+        "single_file_paths": [], "suspended_by": None, "suspended_at": None,
+    }
+
+
+def mint_token(sim, u, app, inst, raw, doc):
+    """POST /app/installations/{id}/access_tokens: (status, body).  The
+    token is narrowed to repositories / repository_ids and permissions,
+    never beyond the installation's (422 as GitHub answers), and becomes a
+    token of the simulator, usable for an hour (on its clock)."""
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return error(400, "Problems parsing JSON", doc)[:2]
+    if not isinstance(body, dict):
+        return error(400, "Problems parsing JSON", doc)[:2]
+    for k in body:
+        if k not in ("repositories", "repository_ids", "permissions"):
+            return error(422, 'Invalid request.\n\n"%s" is not a permitted key.' % k, doc)[:2]
+    names, ids = body.get("repositories"), body.get("repository_ids")
+    if names is not None and not (isinstance(names, list) and
+                                  all(isinstance(n, str) for n in names)):
+        return error(422, "Invalid request.\n\nFor 'properties/repositories', %s is not an "
+                     "array of strings." % json.dumps(names), doc)[:2]
+    if ids is not None and not (isinstance(ids, list) and all(is_int(i) for i in ids)):
+        return error(422, "Invalid request.\n\nFor 'properties/repository_ids', %s is not an "
+                     "array of integers." % json.dumps(ids), doc)[:2]
+    unreachable = error(422, "There is at least one repository that does not exist or is not "
+                        "accessible to the parent installation.", doc)[:2]
+    selected = []
+    for n in names or []:
+        full = "%s/%s" % (inst["account"], n)
+        if not app_covers(sim, inst, full):
+            return unreachable
+        selected.append(full)
+    for i in ids or []:
+        full = next((r["full_name"] for r in sim.repos.values() if r["id"] == i), None)
+        if full is None or not app_covers(sim, inst, full):
+            return unreachable
+        selected.append(full)
+    perms = body.get("permissions")
+    if perms is None:
+        perms = dict(inst["permissions"])
+    if not isinstance(perms, dict):
+        return error(422, "Invalid request.\n\nFor 'properties/permissions', %s is not an "
+                     "object." % json.dumps(perms), doc)[:2]
+    for k, v in perms.items():
+        if v not in PERM_LEVELS:
+            return error(422, "Invalid request.\n\nFor 'properties/%s', %s is not one of "
+                         "[\"read\", \"write\"]." % (k, json.dumps(v)), doc)[:2]
+        if PERM_LEVELS[v] > PERM_LEVELS.get(inst["permissions"].get(k), 0):
+            return error(422, "The permissions requested are not granted to this "
+                         "installation.", doc)[:2]
+    sim.next_id.setdefault("app_token", 0)
+    n = sim.new_id("app_token")
+    token = "ghs_" + base64.b32encode(os.urandom(25)).decode().rstrip("=")[:36]
+    expires = int(sim_now(sim)) + TOKEN_LIFETIME
+    tok = sim.add_token({"token": token, "label": "app-%d-inst-%d-%d" % (app["id"], inst["id"], n),
+                         "login": app["slug"] + "[bot]",
+                         "repos": sorted(set(selected)) or list(inst["repos"]),
+                         "write": perms.get("actions") == "write"})
+    tok.update(expires=expires, permissions=perms, installation=inst["id"])
+    out = {"token": token, "expires_at": iso(expires), "permissions": perms,
+           "repository_selection": "selected" if selected else
+           installation_body(sim, u, app, inst)["repository_selection"]}
+    if selected:
+        out["repositories"] = [full_repo(sim, u, sim.repos[f], tok) for f in sorted(set(selected))]
+    return 201, out
+
+
+def app_answer(h, method, path, raw, u, hdrs):
+    """The App endpoints, authenticated by the App's JWT: answer()'s
+    (status, body, headers, counted, token); token is {"label":"app:ID"}
+    for the log, None for a JWT refused."""
+    sim = h.sim
+    mrepo = re.fullmatch(r"/repos/([^/]+)/([^/]+)/installation", path)
+    doc = APP_DOC["installation" if mrepo else "access_tokens"]
+    app, why = app_jwt(sim, h.bearer())
+    label = "app:%d" % app["id"] if app else "(anonymous)"
+    sim.bucket(label)["used"] += 1
+    hdrs.update(h.rate_headers({}, label))
+    tok = {"label": label} if app else None
+    if app is None:
+        return 401, {"message": why, "documentation_url": doc, "status": "401"}, hdrs, True, tok
+    if mrepo and method == "GET":
+        full = "%s/%s" % (urllib.parse.unquote(mrepo.group(1)),
+                          urllib.parse.unquote(mrepo.group(2)))
+        inst = next((i for i in app["installations"].values() if app_covers(sim, i, full)), None)
+        if inst is None:
+            return error(404, "Not Found", doc)[:2] + (hdrs, True, tok)
+        body = installation_body(sim, u, app, inst)
+        hdrs["ETag"] = 'W/"%s"' % hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        hdrs["Cache-Control"] = "private, max-age=60, s-maxage=60"
+        return 200, body, hdrs, True, tok
+    mi = re.fullmatch(r"/app/installations/(\d+)/access_tokens", path)
+    inst = app["installations"].get(int(mi.group(1))) if mi else None
+    if inst is None or method != "POST":
+        return error(404, "Not Found", doc)[:2] + (hdrs, True, tok)
+    return mint_token(sim, u, app, inst, raw, doc) + (hdrs, True, tok)
+
+
 # ---- the HTTP side ----------------------------------------------------------
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -759,6 +1031,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def version_string(self):
         return "github.com"
+
+    def date_time_string(self, timestamp=None):
+        """Date on the simulator's clock (POST /_sim/clock)."""
+        if timestamp is None:
+            c = self.sim.clock
+            timestamp = time.time() + float(c["offset"] if c["date"] is None else c["date"])
+        return http.server.BaseHTTPRequestHandler.date_time_string(self, timestamp)
 
     # -- plumbing
 
@@ -809,6 +1088,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def dispatch(self, method):
         url = urllib.parse.urlsplit(self.path)
         raw = self.read_body()
+        if url.path in ("/_actions/idtoken", "/_sim/oidc"):
+            try:
+                status, body = OIDC.handle(self.sim, self.headers, method, url, raw)
+            except (ValueError, KeyError, TypeError) as e:
+                status, body = 400, {"error": "%s: %s" % (type(e).__name__, e)}
+            self.send(status, body)
+            return
         if url.path.startswith("/_sim/"):
             try:
                 status, body = self.admin(method, url, raw)
@@ -988,10 +1274,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Returns (status, body, headers, counted, token)."""
         sim = self.sim
         hdrs = self.common_headers()
+        if APP_PATH.fullmatch(path):
+            return app_answer(self, method, path, raw, u, hdrs)
         auth = self.headers.get("Authorization")
         tok = None
         if auth:
             tok = sim.tokens.get(self.bearer() or "")
+            if tok is not None and tok.get("expires") is not None and \
+                    sim_now(sim) >= tok["expires"]:
+                tok = None  # an installation token past its hour
             if tok is None:
                 b = sim.bucket("(anonymous)")
                 b["used"] += 1
@@ -1251,6 +1542,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with sim.lock:
             if path == "/health":
                 return 200, {"ok": True, "port": self.server.server_address[1]}
+            if path == "/apps" and method == "POST":
+                return 200, app_add(sim, req)
+            if path == "/clock" and method == "POST":
+                sim.clock.update({k: None if req[k] is None else float(req[k])
+                                  for k in ("offset", "date") if k in req})
+                sim.clock["offset"] = sim.clock["offset"] or 0.0
+                return 200, sim.clock
             if path == "/config" and method == "POST":
                 for k in ("mode", "time_scale", "list_lag", "rate_status", "cancel_delay",
                           "run_updates"):
@@ -1377,6 +1675,114 @@ def paginate(query, total, u, raw_path):
     if page > 1:
         rels.append('%s; rel="first"' % href(1))
     return page, per_page, ", ".join(rels)
+
+
+# ---- GitHub Actions OIDC tokens: the runtime's endpoint, not the REST API ----
+
+OIDC_ISSUER = "https://token.actions.githubusercontent.com"
+OIDC_TTL = 300          # GitHub's tokens last 5 minutes
+OIDC_NBF_SKEW = 600     # ... and are valid from 10 minutes before iat
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Oidc:
+    """GET /_actions/idtoken (ACTIONS_ID_TOKEN_REQUEST_URL) and its admin
+    side, POST/GET /_sim/oidc.  Request tokens and their jobs are registered
+    by tests; JWTs are RS256-signed by openssl with a key generated on first
+    use, kept in memory (written to a private temporary file only while
+    openssl signs)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.jobs = {}     # request token -> registration
+        self.key_pem = None
+        self.public_pem = None
+        self.kid = None
+        self.log = []      # {"audience", "known", "status"} per token request
+
+    def ensure_key(self):
+        with self.lock:
+            if self.key_pem is None:
+                key = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA",
+                                      "-pkeyopt", "rsa_keygen_bits:2048"],
+                                     check=True, capture_output=True).stdout
+                pub = subprocess.run(["openssl", "pkey", "-pubout"], input=key,
+                                     check=True, capture_output=True).stdout
+                self.key_pem, self.public_pem = key, pub.decode()
+                self.kid = hashlib.sha1(pub).hexdigest().upper()
+
+    def sign(self, data):
+        self.ensure_key()
+        with tempfile.NamedTemporaryFile(prefix="ghsim-oidc-", suffix=".pem") as k:
+            k.write(self.key_pem)
+            k.flush()
+            return subprocess.run(["openssl", "dgst", "-sha256", "-sign", k.name],
+                                  input=data, check=True, capture_output=True).stdout
+
+    def jwt(self, sim, job, audience):
+        now = int(sim_now(sim))
+        repo = job["repository"]
+        owner = repo.split("/")[0]
+        ref = job.get("ref") or "refs/heads/main"
+        env = job.get("environment")
+        sub = job.get("sub") or ("repo:%s:environment:%s" % (repo, env) if env
+                                 else "repo:%s:ref:%s" % (repo, ref))
+        claims = {"jti": hashlib.sha256(os.urandom(16)).hexdigest()[:32],
+                  "sub": sub, "aud": audience or "https://github.com/" + owner,
+                  "ref": ref, "ref_type": "tag" if ref.startswith("refs/tags/") else "branch",
+                  "repository": repo, "repository_owner": owner,
+                  "run_id": str(job.get("run_id", "1")),
+                  "run_number": str(job.get("run_number", "1")), "run_attempt": "1",
+                  "actor": job.get("actor", "deploy-bot"),
+                  "event_name": job.get("event_name", "push"),
+                  "workflow": job.get("workflow", "Deploy"),
+                  "iss": OIDC_ISSUER, "nbf": now - OIDC_NBF_SKEW,
+                  "exp": now + OIDC_TTL, "iat": now}
+        if env:
+            claims["environment"] = env
+        self.ensure_key()
+        head = {"typ": "JWT", "alg": "RS256", "x5t": b64url(bytes.fromhex(self.kid)),
+                "kid": self.kid}
+        signing = (b64url(json.dumps(head, separators=(",", ":")).encode()) + "." +
+                   b64url(json.dumps(claims, separators=(",", ":")).encode()))
+        return signing + "." + b64url(self.sign(signing.encode()))
+
+    def handle(self, sim, headers, method, url, raw):
+        """(status, body) for one request to /_actions/idtoken or /_sim/oidc."""
+        if url.path == "/_sim/oidc":
+            if method == "POST":
+                req = json.loads(raw or b"{}")
+                if not req.get("request_token") or "/" not in req.get("repository", ""):
+                    raise ValueError("request_token and repository (owner/repo) are required")
+                with self.lock:
+                    self.jobs[req["request_token"]] = dict(req, fail=list(req.get("fail", [])))
+                return 200, {"ok": True}
+            self.ensure_key()
+            with self.lock:
+                return 200, {"issuer": OIDC_ISSUER, "kid": self.kid,
+                             "public_key_pem": self.public_pem, "log": list(self.log)}
+        if method != "GET":
+            return 405, {"message": "Method not allowed"}
+        m = re.fullmatch(r"(?i)bearer\s+(\S+)", (headers.get("Authorization") or "").strip())
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        audience = query.get("audience") or None
+        with self.lock:
+            job = self.jobs.get(m.group(1)) if m else None
+            fail = job["fail"].pop(0) if job and job["fail"] else None
+            status = 401 if job is None else int(fail) if fail else 200
+            self.log.append({"audience": audience, "known": job is not None,
+                             "status": status})
+        if job is None:
+            return 401, {"message": "Unauthorized: the request token is not valid"}
+        if fail:
+            return status, {"message": "Server Error"}
+        return 200, {"count": 1, "value": self.jwt(sim, job, audience)}
+
+
+OIDC = Oidc()
 
 
 class Server(http.server.ThreadingHTTPServer):

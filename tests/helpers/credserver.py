@@ -32,7 +32,10 @@ in AWS_EC2_METADATA_SERVICE_ENDPOINT, e.g. http://127.0.0.1:PORT/imds/):
 
 STS stand-in for an error answer (the real moto never refuses a web
 identity): POST /sts-denied answers 400 with STS's XML error for
-InvalidIdentityToken.
+InvalidIdentityToken.  POST /sts-error/CODE answers STS's XML error CODE
+with its usual status and message: AccessDenied (403), InvalidIdentityToken,
+IDPRejectedClaim, ExpiredTokenException, IDPCommunicationError (400),
+ServiceUnavailable (503), Throttling (400); any other code 400.
 """
 import argparse
 import datetime
@@ -44,6 +47,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROLE = "deploy-role"
+STS_ERRORS = {
+    "AccessDenied": (403, "Not authorized to perform sts:AssumeRoleWithWebIdentity"),
+    "InvalidIdentityToken": (400, "No OpenIDConnect provider found in your account "
+                             "for https://token.actions.githubusercontent.com"),
+    "IDPRejectedClaim": (400, "Identity provider rejected the claim"),
+    "ExpiredTokenException": (400, "Token expired: current date/time 1700000300 must "
+                              "be before the expiration date/time 1700000000"),
+    "IDPCommunicationError": (400, "Couldn't reach the identity provider"),
+    "ServiceUnavailable": (503, "Service unavailable"),
+    "Throttling": (400, "Rate exceeded"),
+}
 TOKEN_TTL_MAX = 21600
 
 
@@ -180,9 +194,20 @@ class Handler(BaseHTTPRequestHandler):
                 '</ErrorResponse>')
         return self.reply(400, body, "text/xml")
 
+    def sts_error(self, code):
+        self.note()
+        status, message = STS_ERRORS.get(code, (400, "stand-in error"))
+        body = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/'
+                '2011-06-15/"><Error><Type>Sender</Type>'
+                '<Code>%s</Code><Message>%s</Message></Error><RequestId>'
+                'credserver-2</RequestId></ErrorResponse>' % (code, message))
+        return self.reply(status, body, "text/xml")
+
     def route(self):
         self.drain()
         path = self.path.split("?")[0]
+        if path.startswith("/sts-error/") and self.command == "POST":
+            return self.sts_error(path[len("/sts-error/"):])
         if path.startswith("/container/") and self.command == "GET":
             return self.container()
         if path == "/sts-denied" and self.command == "POST":
