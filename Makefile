@@ -27,14 +27,14 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-TOOLS = sigv4-curl ssm-put ssm-get ecr-token gh-dispatch gh-wait sts-assume
+TOOLS = sigv4-curl ssm-put ssm-get ecr-token gh-dispatch gh-wait sts-assume gh-app-token
 MAN1 = $(TOOLS:%=man/%.1)
 MAN7 = man/deploy.mk.7
 MK_FILES = mk/deploy.mk mk/report.jq
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
 LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken \
-	ghapi secretfile sts
+	ghapi secretfile sts ghapp
 LIB_OBJ = $(LIB_MODULES:%=$(O)/lib/%.o)
 LIB_A = $(O)/lib/libdeploykit.a
 CLI_OBJ = $(O)/tools/common/cli.o
@@ -49,6 +49,7 @@ LIBS_ecr-token = $(AWS_LIBS)
 LIBS_gh-dispatch = $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 LIBS_gh-wait = $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 LIBS_sts-assume = $(AWS_LIBS)
+LIBS_gh-app-token = $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 OBJS_ssm-put = $(AWSCTX_OBJ)
 OBJS_ssm-get = $(AWSCTX_OBJ)
 OBJS_sts-assume = $(AWSCTX_OBJ)

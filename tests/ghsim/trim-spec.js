@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // trim-spec.js [OUT]: GitHub's published OpenAPI description
 // (@octokit/openapi, generated/api.github.com.json) cut down to the
-// operations that gh-dispatch, gh-wait and the simulator's tests use, with
-// every component they reach.  13 MB of JSON parse in a second; the trimmed
-// spec is a few hundred KB, so the validator starts fast.  Written to OUT
-// (default stdout) atomically: parallel bats files may race to create it.
+// operations that gh-dispatch, gh-wait, gh-app-token and the simulator's
+// tests use, with every component they reach.  13 MB of JSON parse in a
+// second; the trimmed spec is a few hundred KB, so the validator starts
+// fast.  Written to OUT (default stdout) atomically: parallel bats files
+// may race to create it.
 //
 // One correction, of a place where the description is narrower than
 // GitHub's documented behaviour: the runs list's `created` query parameter
@@ -31,6 +32,9 @@ const KEEP = {
 	'/repos/{owner}/{repo}/actions/runs/{run_id}/jobs': ['get'],
 	'/repos/{owner}/{repo}/actions/runs/{run_id}/cancel': ['post'],
 	'/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments': ['get'],
+	// gh-app-token, with the App's JWT
+	'/repos/{owner}/{repo}/installation': ['get'],
+	'/app/installations/{installation_id}/access_tokens': ['post'],
 };
 
 // GitHub's "created" qualifier: a date or date-time, optionally behind

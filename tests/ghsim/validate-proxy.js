@@ -76,7 +76,25 @@ function nullableEnums(node) {
 		Object.values(node).forEach(nullableEnums);
 	}
 }
-const rspec = rewrite(spec);
+// OpenAPI 3.0's nullable without a type: GitHub's description writes
+// `nullable: true, anyOf: [...]` (an installation's account: a user or an
+// enterprise, or null), which Ajv refuses to compile ("nullable" cannot be
+// used without "type").  It means "null, or one of these": said so in
+// JSON Schema.
+function nullableUntyped(node) {
+	if (Array.isArray(node)) return node.map(nullableUntyped);
+	if (node && typeof node === 'object') {
+		const out = {};
+		for (const [k, v] of Object.entries(node)) out[k] = nullableUntyped(v);
+		if (out.nullable === true && out.type === undefined && !out.$ref) {
+			delete out.nullable;
+			return { anyOf: [out, { type: 'null' }] };
+		}
+		return out;
+	}
+	return node;
+}
+const rspec = nullableUntyped(rewrite(spec));
 nullableEnums(rspec);
 const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
 addFormats(ajv);

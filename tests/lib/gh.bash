@@ -182,3 +182,20 @@ export GH_CHANGES
 sim_changes() {
 	sim_log "${1:-true}" | jq "$GH_CHANGES"
 }
+
+# sim_app APP_ID PUBLIC_KEY_FILE [INSTALLATIONS_JSON]: register a GitHub App
+# with the simulator (POST /_sim/apps); installations default to one (id 99)
+# on org/* with actions: write, contents: read, metadata: read.
+sim_app() {
+	local inst=${3:-'[{"id":99,"account":"org","repos":["org/*"],"permissions":{"actions":"write","contents":"read","metadata":"read"}}]'}
+	sim POST /_sim/apps "$(jq -nc --argjson id "$1" --rawfile k "$2" --argjson i "$inst" \
+		'{app_id: $id, slug: "deployer-\($id)", public_key_pem: $k, installations: $i}')" >/dev/null
+}
+
+# sim_clock OFFSET [DATE]: the simulator's clock runs OFFSET seconds from
+# ours; its Date header DATE seconds (default: OFFSET too).  sim_clock 0
+# puts it back.
+sim_clock() {
+	sim POST /_sim/clock "$(jq -nc --argjson o "$1" --argjson d "${2:-null}" \
+		'{offset: $o, date: $d}')" >/dev/null
+}
