@@ -30,7 +30,7 @@ endif
 TOOLS = sigv4-curl ssm-put ssm-get ecr-token gh-dispatch gh-wait sts-assume gh-app-token
 MAN1 = $(TOOLS:%=man/%.1)
 MAN7 = man/deploy.mk.7
-MK_FILES = mk/deploy.mk mk/report.jq
+MK_FILES = mk/deploy.mk mk/report.jq mk/stage.sh mk/deploy-sh
 WORKFLOW_FILES = $(wildcard workflows/*.yaml)
 
 LIB_MODULES = buf dkerr sigv4 http awshost awsconf awscred awsapi ssmparam ecrtoken \
@@ -154,7 +154,7 @@ install: all
 	cp -f $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp -f $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 $(MK_FILES) $(DESTDIR)$(DATADIR)/mk/
-	install -m 755 mk/registry-digest $(DESTDIR)$(DATADIR)/mk/
+	install -m 755 mk/registry-digest mk/report mk/notify $(DESTDIR)$(DATADIR)/mk/
 	$(if $(WORKFLOW_FILES),cp -f $(WORKFLOW_FILES) $(DESTDIR)$(DATADIR)/workflows/)
 
 uninstall:

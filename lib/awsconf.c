@@ -88,6 +88,10 @@ struct parse {
 	const char	*piece;		/* rest of a long line, still to hand over */
 	size_t		 piecelen;
 	int		 chunking;
+	int		 head;		/* inih is at the head piece of a cut
+					 * line: a value that starts with MARK
+					 * is empty up to the cut, not a
+					 * continuation */
 	struct run	*runs;
 	size_t		 nruns;
 	size_t		 runscap;
@@ -369,6 +373,7 @@ next_piece(struct parse *ps, char *str, size_t num, int head)
 	ps->piece += take;
 	ps->piecelen -= take;
 	ps->chunking = (int)more;
+	ps->head = head;
 	ps->runs[ps->nruns - 1].count++;
 	ps->emitted++;
 	return str;
@@ -389,6 +394,7 @@ reader(char *str, int num, void *stream)
 
 	if (ps->failed)
 		return NULL;
+	ps->head = 0;
 	if (num < 16) {
 		parse_fail(ps, ps->phys, "inih line buffer too small");
 		return NULL;
@@ -725,13 +731,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 
 	if (ps->failed)
 		return 0;
-	if (name[0] == MARK) {
-		/* A piece inih did not take as a continuation. */
+	if (name[0] == MARK || name[0] == '\0') {
+		/* A piece inih did not take as a continuation, or "= value"
+		 * (configparser refuses an empty name too). */
 		parse_fail(ps, ps->phys, "not a [section], name = value or "
 		    "comment line");
 		return 0;
 	}
-	if (value[0] == MARK) {
+	if (value[0] == MARK && !ps->head) {
 		if (!ps->pendopen)
 			return 1;	/* the rest of a line a " ;" cut */
 		if ((open = take_piece(ps, value + 1, strlen(value + 1))) == -1)

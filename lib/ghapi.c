@@ -235,7 +235,10 @@ ghapi_retry_after(const struct http_response *r, time_t server_now)
 		    (long)n;
 	if ((t = curl_getdate(v, NULL)) == -1)
 		return -1;
-	return t <= server_now ? 0 : (long)(t - server_now);
+	if (t <= server_now)
+		return 0;
+	return t - server_now > GHAPI_RETRY_AFTER_CAP_S ?
+	    GHAPI_RETRY_AFTER_CAP_S : (long)(t - server_now);
 }
 
 void
@@ -262,7 +265,7 @@ ghapi_rate_wait(const struct http_response *r, time_t now, int n,
 		/* One second past the reset: it is counted in whole seconds. */
 		if (reset < (long long)server_now)
 			w->seconds = 1;
-		else if (reset - server_now + 1 > GHAPI_RESET_CAP_S)
+		else if (reset >= (long long)server_now + GHAPI_RESET_CAP_S)
 			w->seconds = GHAPI_RESET_CAP_S;
 		else
 			w->seconds = (long)(reset - server_now + 1);
@@ -711,15 +714,37 @@ ghapi_call(struct ghapi *api, const struct ghapi_call *c,
 		/* A dispatch goes on a new connection: on a kept-alive one that
 		 * died before answering, libcurl would send it again itself. */
 		req.once = c->once;
+		req.stop = api->stop;
 
 		if (api->stop && *api->stop) {
 			api->interrupted = 1;
 			dkerr_set(err, DKERR_NETWORK, "%s: interrupted", what);
 			goto out;
 		}
+		/* No exchange outlives the deadline: a stalled server
+		 * would otherwise hold a --timeout hostage. */
+		if (api->deadline_ms) {
+			req.timeout_ms = (long)(api->deadline_ms -
+			    ghapi_now_ms());
+			if (req.timeout_ms <= 0) {
+				dkerr_set(err, DKERR_TIMEOUT, "%s: the deadline "
+				    "passed", what);
+				goto out;
+			}
+		}
 		http_response_free(&resp);
 		resp.body.max = GHAPI_REPLY_MAX;
 		if (http_send(api->http, &req, &resp, err) == -1) {
+			/* Given up at the stop flag: no retry, no notice. */
+			if (api->stop && *api->stop) {
+				api->interrupted = 1;
+				dkerr_set(err, DKERR_NETWORK, "%s: interrupted",
+				    what);
+				goto out;
+			}
+			if (err->kind == DKERR_NETWORK && api->deadline_ms &&
+			    ghapi_now_ms() >= api->deadline_ms)
+				err->kind = DKERR_TIMEOUT;
 			if (err->kind != DKERR_NETWORK)
 				goto out;
 			if (c->once && resp.maybe_sent) {

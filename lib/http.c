@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -44,6 +46,7 @@ struct http_client *
 http_client_new(const struct http_options *opt, struct dkerr *err)
 {
 	struct http_client	*c;
+	struct stat		 st;
 	int			 n;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -55,6 +58,18 @@ http_client_new(const struct http_options *opt, struct dkerr *err)
 	    opt->tool ? opt->tool : "lib");
 	if (n < 0 || (size_t)n >= sizeof(c->ua))
 		c->ua[sizeof(c->ua) - 1] = '\0';
+	/* A missing bundle is a configuration error, not a network one. */
+	if (opt->ca_bundle && stat(opt->ca_bundle, &st) == -1) {
+		dkerr_errno(err, DKERR_INPUT, "CA bundle %s", opt->ca_bundle);
+		http_client_free(c);
+		return NULL;
+	}
+	if (opt->ca_bundle && !S_ISREG(st.st_mode)) {
+		dkerr_set(err, DKERR_INPUT, "CA bundle %s: not a regular file",
+		    opt->ca_bundle);
+		http_client_free(c);
+		return NULL;
+	}
 	if (opt->ca_bundle && (c->ca_bundle = strdup(opt->ca_bundle)) == NULL) {
 		dkerr_set(err, DKERR_NETWORK, "http client: out of memory");
 		http_client_free(c);
@@ -311,6 +326,20 @@ http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
+/* Give the exchange up once the caller's stop flag is raised. */
+static int
+http_progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct http_xfer	*x = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return *x->req->stop != 0;
+}
+
 static size_t
 http_read_cb(char *dst, size_t size, size_t nitems, void *arg)
 {
@@ -377,6 +406,7 @@ http_send(struct http_client *c, const struct http_request *req,
 	char			 ebuf[CURL_ERROR_SIZE];
 	curl_off_t		 reqsize = 0;
 	int			 ret = -1;
+	long			 tmo;
 
 	memset(&u, 0, sizeof(u));
 	if (http_url_parse_with(req->url, c->opt.plain_http_hosts, &u, err) == -1)
@@ -416,8 +446,11 @@ http_send(struct http_client *c, const struct http_request *req,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	    c->opt.connect_timeout_ms > 0 ? c->opt.connect_timeout_ms :
 	    HTTP_CONNECT_TIMEOUT_MS);
-	if (c->opt.timeout_ms > 0)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opt.timeout_ms);
+	tmo = c->opt.timeout_ms;
+	if (req->timeout_ms > 0 && (tmo <= 0 || req->timeout_ms < tmo))
+		tmo = req->timeout_ms;
+	if (tmo > 0)
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, tmo);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, HTTP_STALL_SECONDS);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_header_cb);
@@ -428,6 +461,11 @@ http_send(struct http_client *c, const struct http_request *req,
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	if (req->once)
 		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+	if (req->stop) {
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_progress_cb);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+	}
 	if (c->opt.trace) {
 		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, http_debug_cb);

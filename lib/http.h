@@ -15,6 +15,7 @@
 #ifndef DK_HTTP_H
 #define DK_HTTP_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -44,7 +45,10 @@ struct http_options {
 
 struct http_client;
 
-/* A client: NULL with err set on failure.  Free with http_client_free(). */
+/*
+ * A client: NULL with err set on failure (DKERR_INPUT: ca_bundle is not a
+ * regular file).  Free with http_client_free().
+ */
 struct http_client *http_client_new(const struct http_options *, struct dkerr *);
 void	http_client_free(struct http_client *);
 
@@ -64,6 +68,13 @@ struct http_request {
 							 * never re-sends on (it does
 							 * on a kept-alive one that
 							 * died before answering) */
+	long				 timeout_ms;	/* this exchange's cap, if
+							 * shorter than the
+							 * client's; 0: none */
+	/* If set, the exchange is given up (an error) soon after *stop
+	 * turns non-zero (a signal handler's flag), even while the server
+	 * says nothing. */
+	const volatile sig_atomic_t	*stop;
 };
 
 /*

@@ -265,10 +265,12 @@ assert_result() {
 
 # wait_cost: run gh-wait on a 2-job run and check the cost: unchanged
 # polls are free 304s, every counted request brought a change but at most 3,
-# jobs are fetched only when the run changed, one connection.
+# jobs are fetched only when the run changed, one connection.  The 4 s step
+# leaves room for unchanged polls even when a poll takes a second or more
+# (under valgrind).
 wait_cost() {
 	id=$(start_run '{"queue":10,"jobs":[{"name":"build","steps":[{"name":"one","seconds":15},{"name":"two","seconds":15}]},
-		{"name":"deploy","needs":["build"],"steps":[{"name":"apply","seconds":40},{"name":"check","seconds":5}]}]}')
+		{"name":"deploy","needs":["build"],"steps":[{"name":"apply","seconds":80},{"name":"check","seconds":5}]}]}')
 	run -0 --separate-stderr gh-wait --interval 1 --repo "$REPO" --run-id "$id"
 	log=$(sim_log)
 	gets=$(jq --arg id "$id" '[.[] | select(.method == "GET" and (.path | endswith("/runs/\($id)")))]' <<<"$log")

@@ -189,6 +189,8 @@ parse_args(int argc, char **argv, struct opts *o, struct target *t)
 	int	 c;
 	char	 host[ECRTOKEN_HOSTMAX];
 
+	/* cli_bad_option() names an unknown option without its value. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PASSWORD:	o->password = 1; break;
@@ -200,7 +202,7 @@ parse_args(int argc, char **argv, struct opts *o, struct target *t)
 		case 'v':		o->verbose = 1; break;
 		case 'h':		usage(0);
 		case OPT_VERSION:	cli_version();
-		default:		usage(1);
+		default:		cli_bad_option(argv, usage_text);
 		}
 	}
 	if (optind < argc)
@@ -610,7 +612,11 @@ obtain(struct target *tg, const struct opts *o, struct ecrtoken *t)
 		    "or within %d s", rfc3339(t->expires_at, until),
 		    ECRTOKEN_MARGIN);
 	else if (dfd != -1) {
-		if (cache_write(dfd, name, t, &cerr) == -1) {
+		/* An interrupt waits: no stray temporary holding a token. */
+		cli_hold_signals(1);
+		r = cache_write(dfd, name, t, &cerr);
+		cli_hold_signals(0);
+		if (r == -1) {
 			if (!o->quiet)
 				cli_warn("token cache: %s/%s", buf_str(&dir),
 				    cerr.msg);

@@ -200,7 +200,11 @@ read_inputs_json(json_t *inputs)
 			    STDIN_MAX);
 	if (ferror(stdin))
 		cli_die(DK_EXIT_USAGE, "stdin: %s", strerror(errno));
-	if ((doc = json_loadb(buf_str(&in), in.len, 0, &jerr)) == NULL)
+	/* jansson skips a NUL between tokens; a key given twice keeps one. */
+	if (memchr(buf_str(&in), '\0', in.len) != NULL)
+		cli_die(DK_EXIT_USAGE, "stdin: not JSON: holds a NUL byte");
+	if ((doc = json_loadb(buf_str(&in), in.len, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL)
 		cli_die(DK_EXIT_USAGE, "stdin: not JSON: %s (line %d)",
 		    jerr.text, jerr.line);
 	if (!json_is_object(doc))
@@ -682,6 +686,14 @@ main(int argc, char *argv[])
 		call.once = 1;
 		call.what = c.what;
 		call.notfound = "repository or workflow";
+		/*
+		 * A signal ends us here, where no dispatch is in flight (an
+		 * earlier one surely made no run).  From here on it waits
+		 * until the run is printed: a dispatch that may have reached
+		 * GitHub is never left without its run on stdout.
+		 */
+		cli_hold_signals(0);
+		cli_hold_signals(1);
 		k.anchor = time(NULL);
 		rc = ghapi_call(&c.api, &call, &r, &gerr, &err);
 		OPENSSL_cleanse(text, strlen(text));
@@ -749,5 +761,8 @@ main(int argc, char *argv[])
 	ghapi_reply_free(&r);
 	buf_free(&url);
 	close_ctx(&c, &k);
-	return cli_finish(DK_EXIT_OK);
+	rc = cli_finish(DK_EXIT_OK);
+	/* A signal held over the dispatch ends us now, the run printed. */
+	cli_hold_signals(0);
+	return rc;
 }

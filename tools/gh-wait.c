@@ -205,7 +205,12 @@ which_run(struct waiter *w)
 			    STDIN_MAX);
 	if (ferror(stdin))
 		cli_die(DK_EXIT_USAGE, "stdin: %s", strerror(errno));
-	if ((doc = json_loadb(buf_str(&in), in.len, 0, &jerr)) == NULL ||
+	/* jansson skips a NUL between tokens; a key given twice keeps one. */
+	if (memchr(buf_str(&in), '\0', in.len) != NULL)
+		cli_die(DK_EXIT_USAGE, "stdin: want gh-dispatch's JSON object "
+		    "(it holds a NUL byte)");
+	if ((doc = json_loadb(buf_str(&in), in.len, JSON_REJECT_DUPLICATES,
+	    &jerr)) == NULL ||
 	    !json_is_object(doc))
 		cli_die(DK_EXIT_USAGE, "stdin: want gh-dispatch's JSON object "
 		    "(%s)", doc ? "not an object" : jerr.text);
@@ -844,9 +849,14 @@ timed_out(struct waiter *w)
 	if (w->v.mode == VIEW_LIVE)
 		live_draw(w);
 	print_result(w);
-	cli_warn("timed out after %lu s: %s is still %s: %s", w->o.timeout,
-	    w->what, w->have_run && w->run.status_text ? w->run.status_text :
-	    "unknown", w->have_run && w->run.html_url ? w->run.html_url : "");
+	if (!w->have_run)
+		cli_warn("timed out after %lu s: no answer yet about %s",
+		    w->o.timeout, w->what);
+	else
+		cli_warn("timed out after %lu s: %s is still %s: %s",
+		    w->o.timeout, w->what, w->run.status_text ?
+		    w->run.status_text : "unknown", w->run.html_url ?
+		    w->run.html_url : "");
 	finish(w, DK_EXIT_TIMEOUT);
 }
 
@@ -889,11 +899,17 @@ interrupted(struct waiter *w)
 		} else
 			cli_warn("%s", err.msg);
 		ghapi_reply_free(&r);
-	} else if (!w->o.quiet)
+	} else if (!w->o.quiet && !w->have_run)
+		cli_warn("interrupted before any answer about %s", w->what);
+	else if (!w->o.quiet)
 		cli_warn("interrupted: %s goes on: %s", w->what,
-		    w->have_run && w->run.html_url ? w->run.html_url : "");
+		    w->run.html_url ? w->run.html_url : "");
 	print_result(w);
-	finish(w, sig == SIGTERM ? DK_EXIT_SIGTERM : DK_EXIT_SIGINT);
+	stats(w);
+	/* End by the signal itself (a shell reports 130 or 143), so that a
+	 * script that ran us stops too. */
+	cli_finish(0);
+	cli_die_signal(sig);
 }
 
 /* Sleep ms, redrawing the live view each second; watch signal, deadline. */

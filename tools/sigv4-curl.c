@@ -167,6 +167,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	unsigned long	 n;
 	int		 c;
 
+	/* cli_bad_option() names an unknown option without its value. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "X:H:d:ifvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'X':
@@ -236,7 +238,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_VERSION:
 			cli_version();
 		default:
-			usage(1);
+			cli_bad_option(argv, usage_text);
 		}
 	}
 	if (optind == argc) {

@@ -92,8 +92,10 @@ history(struct awsctx *ctx, const struct opts *o)
 		    "WithDecryption", o->decrypt, "MaxResults", PAGE_SIZE,
 		    "NextToken", token);
 		if (awsapi_json(&ctx->api, "GetParameterHistory", req, &reply,
-		    &aerr, &err) == -1)
+		    &aerr, &err) == -1) {
+			json_decref(req);
 			cli_die_err(&err);
+		}
 		json_decref(req);
 		page = json_object_get(reply, "Parameters");
 		if (!json_is_array(page))
@@ -134,6 +136,8 @@ main(int argc, char *argv[])
 	cli_init("ssm-get");
 	memset(&o, 0, sizeof(o));
 	memset(&err, 0, sizeof(err));
+	/* cli_bad_option() names an unknown option without its value. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DECRYPT:	o.decrypt = 1; break;
@@ -148,7 +152,7 @@ main(int argc, char *argv[])
 		case 'v':		o.verbose = 1; break;
 		case 'h':		usage(0);
 		case OPT_VERSION:	cli_version();
-		default:		usage(1);
+		default:		cli_bad_option(argv, usage_text);
 		}
 	}
 	if (optind == argc) {
@@ -213,6 +217,7 @@ main(int argc, char *argv[])
 		    "WithDecryption", o.decrypt);
 		if (awsapi_json(&ctx.api, "GetParameter", req, &reply, &aerr,
 		    &err) == -1) {
+			json_decref(req);
 			if (strcmp(aerr.code, "ParameterNotFound") == 0 ||
 			    strcmp(aerr.code, "ParameterVersionNotFound") == 0)
 				cli_die(DK_EXIT_REMOTE, "%s: no such parameter%s",

@@ -66,6 +66,8 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	int	 c;
 
+	/* cli_bad_option() names an unknown option without its value. */
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_NAME:		o->name = optarg; break;
@@ -80,7 +82,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'v':		o->verbose = 1; break;
 		case 'h':		usage(0);
 		case OPT_VERSION:	cli_version();
-		default:		usage(1);
+		default:		cli_bad_option(argv, usage_text);
 		}
 	}
 	if (optind < argc)
@@ -175,9 +177,12 @@ main(int argc, char *argv[])
 	if (awsapi_json(&ctx.api, "GetParameter", req, &reply, &aerr, &err) == 0) {
 		cur = json_object_get(reply, "Parameter");
 		if (json_unpack(cur, "{s:s, s:I, s:s}", "Value", &cur_value,
-		    "Version", &cur_version, "Type", &cur_type) != 0)
+		    "Version", &cur_version, "Type", &cur_type) != 0) {
+			json_decref(reply);
+			json_decref(req);
 			cli_die(DK_EXIT_NOANSWER, "GetParameter %s: malformed "
 			    "answer from AWS", o.name);
+		}
 		found = 1;
 	} else if (strcmp(aerr.code, "ParameterNotFound") != 0)
 		cli_die_err(&err);
@@ -208,12 +213,15 @@ main(int argc, char *argv[])
 		    &aerr, &err) == -1)
 			cli_die_err(&err);
 		json_decref(req);
+		/* Checked first: nothing built is then left behind (LSan). */
+		if (!json_is_integer(json_object_get(put_reply, "Version"))) {
+			json_decref(put_reply);
+			cli_die(DK_EXIT_NOANSWER, "PutParameter %s: malformed "
+			    "answer from AWS", o.name);
+		}
 		out = json_pack("{s:s, s:s, s:O?, s:O?, s:b}", "name", o.name,
 		    "value", v, "version", json_object_get(put_reply, "Version"),
 		    "tier", json_object_get(put_reply, "Tier"), "changed", 1);
-		if (!json_is_integer(json_object_get(put_reply, "Version")))
-			cli_die(DK_EXIT_NOANSWER, "PutParameter %s: malformed "
-			    "answer from AWS", o.name);
 		prev = found ? json_pack("{s:s, s:I}", "value", cur_value,
 		    "version", cur_version) : json_null();
 		json_object_set_new(out, "previous", prev);

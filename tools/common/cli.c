@@ -1,19 +1,84 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char *progname = "deploykit";
 
+/* Async-signal-safe: one write(2) of the line, then the signal again. */
+static void
+cli_on_signal(int sig)
+{
+	static const char int_msg[] = ": interrupted (SIGINT)\n";
+	static const char term_msg[] = ": interrupted (SIGTERM)\n";
+	const char	*m = sig == SIGINT ? int_msg : term_msg;
+	char		 line[128];
+	size_t		 n, k;
+
+	n = strlen(progname);
+	if (n > sizeof(line) - sizeof(term_msg))
+		n = sizeof(line) - sizeof(term_msg);
+	memcpy(line, progname, n);
+	k = strlen(m);
+	memcpy(line + n, m, k);
+	if (write(STDERR_FILENO, line, n + k) == -1) {
+		/* Nowhere to say it: the signal still ends us. */
+	}
+	/* SA_RESETHAND put the default action back; the signal is blocked
+	 * until we return, then it ends the process. */
+	raise(sig);
+}
+
 void
 cli_init(const char *name)
 {
+	static const int	 sigs[] = { SIGINT, SIGTERM };
+	struct sigaction	 sa, old;
+	size_t			 i;
+
 	progname = name;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cli_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+void
+cli_hold_signals(int hold)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+void
+cli_die_signal(int sig)
+{
+	sigset_t	 set;
+
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
 }
 
 const char *
@@ -71,16 +136,39 @@ cli_usage(const char *text, int status)
 	exit(status ? DK_EXIT_USAGE : cli_finish(DK_EXIT_OK));
 }
 
+/*
+ * How much of a word on the command line may be echoed as an option's
+ * name: its part before '=', if that is "--" or "-" and letters, digits and
+ * '-' (64 at most); otherwise 0, and nothing of it is shown.  A PEM key or
+ * a token pasted where an option was expected ("-----BEGIN ...=") must not
+ * reach stderr.
+ */
+static int
+cli_option_name(const char *a)
+{
+	size_t	 n = strcspn(a, "="), i;
+
+	if (n < 2 || n > 64 || a[0] != '-' || strncmp(a, "-----", 5) == 0)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnum((unsigned char)a[i]) && a[i] != '-')
+			return 0;
+	return (int)n;
+}
+
 void
 cli_bad_option(char **argv, const char *usage)
 {
 	const char	*a = argv[optind - 1];
+	int		 n = cli_option_name(a);
 
 	if (optopt && optopt < 256 && a[0] == '-' && a[1] != '-')
 		cli_warn("-%c: unknown option or missing argument", optopt);
+	else if (n > 0)
+		cli_warn("%.*s: unknown option or missing argument", n, a);
 	else
-		cli_warn("%.*s: unknown option or missing argument",
-		    (int)strcspn(a, "="), a);
+		cli_warn("unknown option or missing argument (not shown: it "
+		    "does not look like an option name, and may be a secret)");
 	cli_usage(usage, 1);
 }
 
@@ -95,8 +183,11 @@ cli_secret_file_option(char **argv, const char *name, const char *hint)
 		return optarg;
 	/* "--tok=VALUE" is one word; "--tok VALUE" two. */
 	opt = strncmp(a, "--", 2) == 0 && strchr(a, '=') ? a : argv[optind - 2];
+	if (cli_option_name(opt) <= 0)
+		cli_die(DK_EXIT_USAGE, "unknown option (a secret is never taken "
+		    "from the command line: %s)", hint);
 	cli_die(DK_EXIT_USAGE, "%.*s: unknown option (a secret is never taken "
-	    "from the command line: %s)", (int)strcspn(opt, "="), opt, hint);
+	    "from the command line: %s)", cli_option_name(opt), opt, hint);
 }
 
 void

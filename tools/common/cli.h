@@ -10,9 +10,27 @@
 
 #include "dkerr.h"
 
-/* Set the name used in messages (the tool's name, not argv[0]'s path). */
+/*
+ * Set the name used in messages (the tool's name, not argv[0]'s path), and
+ * catch SIGINT and SIGTERM (unless ignored when we started): one line,
+ * "tool: interrupted (SIGINT)", then the tool ends by that signal, which a
+ * shell reports as 130 or 143 and which stops a script that ran it.
+ */
 void	cli_init(const char *);
 const char *cli_name(void);
+
+/*
+ * Hold SIGINT and SIGTERM over a step that must not be cut halfway (a
+ * request that may not be sent twice, until its result is printed) with
+ * 1; with 0, one that came meanwhile ends the tool there, as above.
+ */
+void	cli_hold_signals(int);
+
+/*
+ * End by signal sig (its default action), as cli_init()'s handler does;
+ * exits 128 + sig should the signal not end the process.
+ */
+void	cli_die_signal(int) __attribute__((noreturn));
 
 /* "tool: message" to stderr.  cli_die() exits with the code given. */
 void	cli_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
