@@ -62,8 +62,8 @@ TOOL_BINS = $(TOOLS:%=$(BIN)/%)
 UNIT_BINS = $(UNIT_TESTS:%=$(O)/tests/%)
 TEST_AIDS = $(patsubst tests/aids/%.c,$(O)/tests/%,$(wildcard tests/aids/*.c))
 
-.PHONY: all check check-run deps unit-test lint-man lint-c bench demo install \
-	uninstall clean
+.PHONY: all check check-run deps unit-test lint-man lint-c bench demo faults \
+	install uninstall clean
 all: $(TOOL_BINS) $(BIN)/docker-credential-ecr-token
 
 # The Docker credential helper is ecr-token run under another name.
@@ -144,6 +144,11 @@ demo: deps
 
 bench: all $(TEST_AIDS)
 	$(Q)DK_BUILD=$(O) tests/bench/run
+
+# The fault matrix: every tool and every stage of a deploy against a faulty
+# network and faulty servers; prints a table of cases and outcomes.
+faults: all $(TEST_AIDS)
+	$(Q)DK_BUILD=$(O) tests/faults/run
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \

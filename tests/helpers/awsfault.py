@@ -23,6 +23,9 @@ A RULE applies to the next "count" (default 1) requests it matches; the
 first pending rule that matches wins and is used up one request at a time.
   "target"   match X-Amz-Target: "AmazonSSM.PutParameter", or an operation
              alone ("PutParameter"); absent: every request
+  "method", "path"   match the method, and a regular expression searched in
+             the path (with the query): so the proxy also serves in front of
+             the GitHub simulator, whose requests carry no target
   "action"   "respond" (the default): answer "status" (500), "body" (text,
                  or any other JSON value, sent compact) and "headers" (over
                  the defaults: Content-Type application/x-amz-json-1.1,
@@ -39,6 +42,9 @@ first pending rule that matches wins and is used up one request at a time.
              "drop_after": forward, then close without answering (the
                  request reached the server)
              "stall": wait "seconds" (default 1), then forward
+             "huge": forward, then answer "status" (default the upstream's)
+                 with a body of "bytes" (default 50 MiB) of valid JSON,
+                 streamed: what a client without a size cap would swallow
 A CLOCK makes the proxy a server whose clock is now + "offset" seconds:
 a request whose X-Amz-Date is more than "window" (300) seconds away from
 it is refused as AWS does, with a Date header of now + "date_offset"
@@ -63,6 +69,7 @@ import datetime
 import email.utils
 import http.client
 import json
+import re
 import socket
 import struct
 import sys
@@ -74,7 +81,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
               "transfer-encoding", "upgrade", "expect", "proxy-authorization",
               "proxy-authenticate"}
-ACTIONS = {"respond", "truncate", "short", "drop", "drop_after", "stall"}
+ACTIONS = {"respond", "truncate", "short", "drop", "drop_after", "stall",
+           "huge"}
 UPSTREAM_TIMEOUT = 120
 
 
@@ -95,8 +103,14 @@ def check_rule(r):
         raise ScriptError("count: want a positive integer")
     if "headers" in r and not isinstance(r["headers"], dict):
         raise ScriptError("headers: want an object")
-    if "target" in r and not isinstance(r["target"], str):
-        raise ScriptError("target: want a string")
+    for k in ("target", "method", "path"):
+        if k in r and not isinstance(r[k], str):
+            raise ScriptError("%s: want a string" % k)
+    if "path" in r:
+        try:
+            re.compile(r["path"])
+        except re.error as e:
+            raise ScriptError("path: %s" % e)
     return r
 
 
@@ -113,6 +127,14 @@ def check_clock(c):
         if not isinstance(c[k], (int, float)):
             raise ScriptError("clock.%s: want a number of seconds" % k)
     return c
+
+
+def rule_matches(rule, target, method, path):
+    if "method" in rule and rule["method"] != method:
+        return False
+    if "path" in rule and not re.search(rule["path"], path):
+        return False
+    return target_matches(rule, target)
 
 
 def target_matches(rule, target):
@@ -180,11 +202,11 @@ class State:
             return {"faults": [dict(f) for f in self.faults],
                     "clock": self.clock}
 
-    def take(self, target):
+    def take(self, target, method, path):
         """The rule for this request, used up by one; None: forward."""
         with self.lock:
             for f in self.faults:
-                if target_matches(f, target):
+                if rule_matches(f, target, method, path):
                     f["count"] -= 1
                     if f["count"] == 0:
                         self.faults.remove(f)
@@ -217,6 +239,32 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
             self.wfile.flush()
         except OSError:
+            self.close_connection = True
+
+    def send_huge(self, status, hdrs, size, entry):
+        """A JSON body of size bytes, {"pad":"xxx…"}, in 1 MiB writes."""
+        entry["status"] = status
+        head, tail = b'{"pad":"', b'"}'
+        size = max(size, len(head) + len(tail))
+        chunk = b"x" * (1 << 20)
+        try:
+            self.send_response_only(status)
+            for k, v in hdrs:
+                if k.lower() != "content-type":
+                    self.send_header(k, v)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.wfile.write(head)
+            left = size - len(head) - len(tail)
+            while left > 0:
+                n = min(left, len(chunk))
+                self.wfile.write(chunk[:n])
+                left -= n
+            self.wfile.write(tail)
+            self.wfile.flush()
+        except OSError:
+            # The client hung up once it had enough: that is the point.
             self.close_connection = True
 
     def read_body(self):
@@ -351,7 +399,7 @@ class Handler(BaseHTTPRequestHandler):
                                          else ""), file=sys.stderr, flush=True)
 
     def serve(self, st, entry, body, target, amz):
-        rule = st.take(target)
+        rule = st.take(target, self.command, self.path)
         action = rule["action"] if rule else None
         if action:
             entry["action"] = action
@@ -392,6 +440,9 @@ class Handler(BaseHTTPRequestHandler):
         entry["forwarded"], entry["upstream_status"] = True, status
         if action == "drop_after":
             return self.drop(rule.get("rst", False))
+        if action == "huge":
+            return self.send_huge(int(rule.get("status", status)), hdrs,
+                                  int(rule.get("bytes", 50 << 20)), entry)
         if action == "truncate":
             data = data[:int(rule.get("bytes", len(data) // 2))]
         if action == "short":

@@ -6,7 +6,8 @@ bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load.bash'
 load '/usr/lib/bats/bats-assert/load.bash'
 
-DK_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# From this file's place, so that bats files in subfolders find the root too.
+DK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DK_BUILD=${DK_BUILD:-build}
 case $DK_BUILD in /*) ;; *) DK_BUILD=$DK_ROOT/$DK_BUILD ;; esac
 DK_BIN=$DK_BUILD/bin
