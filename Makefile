@@ -150,6 +150,9 @@ bench: all $(TEST_AIDS)
 faults: all $(TEST_AIDS)
 	$(Q)DK_BUILD=$(O) tests/faults/run
 
+# make fuzz (libFuzzer, clang): tests/fuzz/fuzz.mk.
+include tests/fuzz/fuzz.mk
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(DATADIR)/mk $(DESTDIR)$(DATADIR)/workflows

@@ -1,0 +1,1 @@
+123456789012.dkr.ecr.eu-west-1.amazonaws.com

@@ -1,0 +1,1 @@
+api.ecr-public.us-east-1.amazonaws.com

@@ -1,0 +1,1 @@
+api.ecr.us-east-1.amazonaws.com

@@ -1,0 +1,1 @@
+bucket.s3-us-west-2.amazonaws.com

@@ -1,0 +1,1 @@
+ecr-fips.us-east-1.amazonaws.com

@@ -1,0 +1,1 @@
+ssm.eu-west-1.amazonaws.com

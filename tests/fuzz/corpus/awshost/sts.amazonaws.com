@@ -1,0 +1,1 @@
+sts.amazonaws.com

@@ -1,0 +1,1 @@
+vpce-0123abcd-4567.ssm.eu-west-1.vpce.amazonaws.com

@@ -1,0 +1,1 @@
+https://ssm.eu-west-1.amazonaws.com
