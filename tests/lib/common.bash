@@ -12,6 +12,9 @@ DK_BUILD=${DK_BUILD:-build}
 case $DK_BUILD in /*) ;; *) DK_BUILD=$DK_ROOT/$DK_BUILD ;; esac
 DK_BIN=$DK_BUILD/bin
 export DK_ROOT DK_BUILD DK_BIN
+# make check runs us under make: the makes a test runs are its own, not
+# sub-makes (no "make[2]:" prefixes, no inherited flags or job server).
+unset MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES
 PATH=$DK_BIN:$PATH
 
 # A TCP port nobody listens on now, from the kernel's ephemeral range.
