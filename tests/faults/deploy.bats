@@ -94,8 +94,8 @@ G_DISPATCH='"method":"POST","path":"/dispatches$"'
 G_RUN='"method":"GET","path":"/actions/runs/[0-9]+$"'
 
 @test "target and image stages (ecr-token: the registry's token)" {
-	stage "target/image (ecr-token)" "500 twice" 0 '' AWS "{$T_ECR,\"status\":500,\"count\":2}"
-	stage "target/image (ecr-token)" "503 on every attempt" 2 '503' AWS "{$T_ECR,\"status\":503,\"count\":50}" image.json
+	stage image "500 twice" 0 '' AWS "{$T_ECR,\"status\":500,\"count\":2}"
+	stage image "503 on every attempt" 2 '503' AWS "{$T_ECR,\"status\":503,\"count\":50}" image.json
 }
 
 @test "release stage (ssm-put)" {
