@@ -1,6 +1,7 @@
 # deploykit: small Unix filters in C for deploying containers to AWS.
 # make            build every tool into build/bin (build-san/bin with SANITIZE=1)
 # make check      build, lint the man pages, run every test
+# make check VALGRIND=1  the same, every tool and unit test under valgrind memcheck
 # make demo       a whole deploy in the local sandbox (KEEP=1 leaves it up)
 # make bench      benchmarks against the tools users would otherwise run
 # make install    PREFIX=/usr/local DESTDIR=...
@@ -117,8 +118,9 @@ $(TEST_AIDS): $(O)/tests/%: $(O)/tests/%.o $(LIB_A)
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-run
 
+# VALGRIND=1: the same build's programs run under valgrind (see tests/run).
 check-run: all $(UNIT_BINS) $(TEST_AIDS) lint-man lint-c
-	$(Q)DK_BUILD=$(O) tests/run
+	$(Q)DK_BUILD=$(O) $(if $(filter 1,$(VALGRIND)),DK_VALGRIND=1) tests/run
 
 deps:
 	$(Q)tests/install-deps
