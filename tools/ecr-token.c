@@ -650,7 +650,7 @@ done:
 static void
 github_mask(const struct opts *o, const char *password)
 {
-	const char	*v = getenv("GITHUB_ACTIONS"), *p;
+	const char	*v = getenv("GITHUB_ACTIONS");
 	struct stat	 st;
 	FILE		*f = stderr;
 
@@ -659,20 +659,7 @@ github_mask(const struct opts *o, const char *password)
 	if (!o->password && !(fstat(STDOUT_FILENO, &st) == 0 &&
 	    S_ISREG(st.st_mode)))
 		f = stdout;
-	fputs("::add-mask::", f);
-	/* Workflow command values escape %, CR and LF. */
-	for (p = password; *p; p++) {
-		if (*p == '%')
-			fputs("%25", f);
-		else if (*p == '\r')
-			fputs("%0D", f);
-		else if (*p == '\n')
-			fputs("%0A", f);
-		else
-			putc(*p, f);
-	}
-	putc('\n', f);
-	fflush(f);
+	cli_add_mask(f, password);
 }
 
 static void

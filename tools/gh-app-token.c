@@ -245,7 +245,7 @@ open_api(struct ctx *c)
 static void
 github_mask(const struct opts *o, const char *token)
 {
-	const char	*v = getenv("GITHUB_ACTIONS"), *p;
+	const char	*v = getenv("GITHUB_ACTIONS");
 	struct stat	 st;
 	FILE		*f = stderr;
 
@@ -254,20 +254,7 @@ github_mask(const struct opts *o, const char *token)
 	if (!o->token && !(fstat(STDOUT_FILENO, &st) == 0 &&
 	    S_ISREG(st.st_mode)))
 		f = stdout;
-	fputs("::add-mask::", f);
-	/* Workflow command values escape %, CR and LF. */
-	for (p = token; *p; p++) {
-		if (*p == '%')
-			fputs("%25", f);
-		else if (*p == '\r')
-			fputs("%0D", f);
-		else if (*p == '\n')
-			fputs("%0A", f);
-		else
-			putc(*p, f);
-	}
-	putc('\n', f);
-	fflush(f);
+	cli_add_mask(f, token);
 }
 
 /*

@@ -137,24 +137,9 @@ rfc3339(time_t t, char out[32])
 static void
 github_mask(const char *value)
 {
-	const char	*p;
-
 	if (value == NULL || *value == '\0')
 		return;
-	fputs("::add-mask::", stderr);
-	/* Workflow command values escape %, CR and LF. */
-	for (p = value; *p; p++) {
-		if (*p == '%')
-			fputs("%25", stderr);
-		else if (*p == '\r')
-			fputs("%0D", stderr);
-		else if (*p == '\n')
-			fputs("%0A", stderr);
-		else
-			putc(*p, stderr);
-	}
-	putc('\n', stderr);
-	fflush(stderr);
+	cli_add_mask(stderr, value);
 }
 
 /* "ghadelimiter_" and 32 random hex digits, as @actions/core makes them. */

@@ -264,3 +264,23 @@ cli_finish(int status)
 	}
 	return status;
 }
+
+void
+cli_add_mask(FILE *f, const char *value)
+{
+	const char	*p;
+
+	fputs("::add-mask::", f);
+	for (p = value; *p; p++) {
+		if (*p == '%')
+			fputs("%25", f);
+		else if (*p == '\r')
+			fputs("%0D", f);
+		else if (*p == '\n')
+			fputs("%0A", f);
+		else
+			putc(*p, f);
+	}
+	putc('\n', f);
+	fflush(f);
+}

@@ -8,6 +8,8 @@
 #ifndef DK_CLI_H
 #define DK_CLI_H
 
+#include <stdio.h>
+
 #include "dkerr.h"
 
 /*
@@ -77,6 +79,13 @@ int	cli_parse_duration(const char *, unsigned long max, unsigned long *);
 
 /* http trace callback: the line to stderr as "tool: line". */
 void	cli_trace(void *, const char *);
+
+/*
+ * GitHub Actions' "::add-mask::VALUE" line on f (flushed), the value
+ * escaped as workflow commands want (%, CR, LF), so that the runner hides
+ * it from the log before it appears there.
+ */
+void	cli_add_mask(FILE *, const char *);
 
 /*
  * Flush and close stdout.  Returns status unchanged when that worked, else
