@@ -130,17 +130,19 @@ sts_role_arn_valid(const char *s)
 	return strlen(name) <= 64;
 }
 
-/* Append "&name=value" to a form body, the value percent-encoded. */
+/*
+ * Append s to b percent-encoded as a query or form value: RFC 3986's
+ * unreserved characters as they are, spelled out (isalnum() follows the
+ * locale).  Here, not curl_easy_escape(): the values include the web
+ * identity token, and b is wiped after use, curl's copy would not be.
+ */
 static int
-sts_form_add(struct buf *b, const char *name, const char *value)
+sts_query_add(struct buf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p;
 
-	if (buf_addf(b, "%s%s=", b->len ? "&" : "", name) == -1)
-		return -1;
-	for (p = (const unsigned char *)value; *p; p++) {
-		/* RFC 3986 unreserved, spelled out: isalnum() follows the locale. */
+	for (p = (const unsigned char *)s; *p; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
 		    *p == '.' || *p == '~') {
@@ -152,6 +154,15 @@ sts_form_add(struct buf *b, const char *name, const char *value)
 			return -1;
 	}
 	return 0;
+}
+
+/* Append "&name=value" to a form body, the value percent-encoded. */
+static int
+sts_form_add(struct buf *b, const char *name, const char *value)
+{
+	if (buf_addf(b, "%s%s=", b->len ? "&" : "", name) == -1)
+		return -1;
+	return sts_query_add(b, value);
 }
 
 /* Milliseconds before attempt n+1 (n >= 1): full jitter under a cap that
@@ -493,27 +504,6 @@ out:
 	buf_wipe(&xml);
 	free(endpoint);
 	return ret;
-}
-
-/* Append s to b percent-encoded as a query value. */
-static int
-sts_query_add(struct buf *b, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.' || *p == '~') {
-			if (buf_addc(b, (char)*p) == -1)
-				return -1;
-		} else if (buf_addc(b, '%') == -1 ||
-		    buf_addc(b, hex[*p >> 4]) == -1 ||
-		    buf_addc(b, hex[*p & 15]) == -1)
-			return -1;
-	}
-	return 0;
 }
 
 /* Whether s (len bytes) is three base64url segments joined by dots. */
