@@ -650,16 +650,7 @@ done:
 static void
 github_mask(const struct opts *o, const char *password)
 {
-	const char	*v = getenv("GITHUB_ACTIONS");
-	struct stat	 st;
-	FILE		*f = stderr;
-
-	if (v == NULL || strcmp(v, "true") != 0)
-		return;
-	if (!o->password && !(fstat(STDOUT_FILENO, &st) == 0 &&
-	    S_ISREG(st.st_mode)))
-		f = stdout;
-	cli_add_mask(f, password);
+	cli_mask_printed(password, o->password);
 }
 
 static void

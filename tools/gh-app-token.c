@@ -245,16 +245,7 @@ open_api(struct ctx *c)
 static void
 github_mask(const struct opts *o, const char *token)
 {
-	const char	*v = getenv("GITHUB_ACTIONS");
-	struct stat	 st;
-	FILE		*f = stderr;
-
-	if (v == NULL || strcmp(v, "true") != 0)
-		return;
-	if (!o->token && !(fstat(STDOUT_FILENO, &st) == 0 &&
-	    S_ISREG(st.st_mode)))
-		f = stdout;
-	cli_add_mask(f, token);
+	cli_mask_printed(token, o->token);
 }
 
 /*

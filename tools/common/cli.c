@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -283,4 +284,18 @@ cli_add_mask(FILE *f, const char *value)
 	}
 	putc('\n', f);
 	fflush(f);
+}
+
+void
+cli_mask_printed(const char *value, int bare)
+{
+	const char	*v = getenv("GITHUB_ACTIONS");
+	struct stat	 st;
+	FILE		*f = stderr;
+
+	if (v == NULL || strcmp(v, "true") != 0)
+		return;
+	if (!bare && !(fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode)))
+		f = stdout;
+	cli_add_mask(f, value);
 }

@@ -88,6 +88,15 @@ void	cli_trace(void *, const char *);
 void	cli_add_mask(FILE *, const char *);
 
 /*
+ * In GitHub Actions (GITHUB_ACTIONS=true), mask a secret the tool is about
+ * to print: on stdout, ahead of the JSON line that holds it, so that the
+ * runner reads the mask first; on stderr when stdout is the bare secret
+ * (bare != 0: piped on, as to docker login) or a file, which must stay
+ * JSON.  Outside Actions, nothing.
+ */
+void	cli_mask_printed(const char *, int bare);
+
+/*
  * Flush and close stdout.  Returns status unchanged when that worked, else
  * warns ("stdout: ...") and returns DK_EXIT_NOANSWER so that a result lost to
  * EPIPE or ENOSPC is never a silent success.  Use: return cli_finish(rc);
