@@ -111,29 +111,6 @@ mint() {
 	canary "$1_session" "$(jq -r .SessionToken <<<"$2")"
 }
 
-# env_file FILE: the GITHUB_ENV entries of FILE as one JSON object, parsed
-# as the runner does (NAME=VALUE and NAME<<DELIMITER ... DELIMITER).
-env_file() {
-	python3 -c '
-import json, sys
-lines = open(sys.argv[1]).read().split("\n")
-out, i = {}, 0
-while i < len(lines):
-    line = lines[i]
-    i += 1
-    if not line:
-        continue
-    if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-        name, delim = line.split("<<", 1)
-        j = lines.index(delim, i)
-        out[name] = "\n".join(lines[i:j])
-        i = j + 1
-    else:
-        name, value = line.split("=", 1)
-        out[name] = value
-print(json.dumps(out))' "$1"
-}
-
 # unsigned_once: moto (IAM auth on) lets the next request through unsigned:
 # AssumeRoleWithWebIdentity, which moto 5 cannot take signed-less otherwise.
 unsigned_once() {

@@ -168,30 +168,6 @@ fails() {
 	no_secrets
 }
 
-# env_file FILE: the GITHUB_ENV entries in FILE as a JSON object, parsed
-# as the runner does (NAME=VALUE lines and NAME<<DELIMITER blocks).
-env_file() {
-	python3 - "$1" <<-'EOF'
-	import json, sys
-	lines = open(sys.argv[1]).read().split("\n")
-	out, i = {}, 0
-	while i < len(lines):
-	    line = lines[i]
-	    i += 1
-	    if not line:
-	        continue
-	    if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-	        name, delim = line.split("<<", 1)
-	        j = lines.index(delim, i)
-	        out[name] = "\n".join(lines[i:j])
-	        i = j + 1
-	    else:
-	        name, value = line.split("=", 1)
-	        out[name] = value
-	print(json.dumps(out))
-	EOF
-}
-
 # --- usage ------------------------------------------------------------------
 
 @test "--help and --version" {

@@ -95,3 +95,26 @@ moto_env() {
 	# The aws CLI v1 reads AWS_DEFAULT_REGION only.
 	export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL=$MOTO_URL
 }
+
+# env_file FILE: the GITHUB_ENV entries of FILE as one JSON object, parsed
+# as the runner does (NAME=VALUE and NAME<<DELIMITER ... DELIMITER).
+env_file() {
+	python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+out, i = {}, 0
+while i < len(lines):
+    line = lines[i]
+    i += 1
+    if not line:
+        continue
+    if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+        name, delim = line.split("<<", 1)
+        j = lines.index(delim, i)
+        out[name] = "\n".join(lines[i:j])
+        i = j + 1
+    else:
+        name, value = line.split("=", 1)
+        out[name] = value
+print(json.dumps(out))' "$1"
+}
